@@ -1,0 +1,94 @@
+"""Configuration classes; every secret and deployment setting comes from the environment.
+
+`create_app(config_name)` picks one of `CONFIGS`; `PPI_CONFIG` chooses it when no name is given.
+"""
+import os
+import re
+from datetime import timedelta
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str:
+    """Normalise a database URL; SQLite in the instance folder when none is given.
+
+    Heroku-style `postgres://` and plain `postgresql://` URLs are pointed at the psycopg 3 driver.
+    """
+    if not url:
+        return "sqlite:///ppi.sqlite"
+    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = int(os.environ.get("PPI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "ppi")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("PPI_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("PPI_LOGIN_LIMIT_PER_IP", "20 per 15 minutes")
+    PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("PPI_PASSWORD_RESET_LIMIT", "10 per hour")
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("PPI_DEFAULT_TIMEZONE", "Europe/Copenhagen")
+    LANGUAGES = {"en": "English", "da": "Dansk", "de": "Deutsch"}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "PPI <no-reply@ppi.example.org>")
+    OUTBOX_UI_ENABLED = _env_bool("PPI_OUTBOX_UI", True)
+    PPI_BASE_URL = os.environ.get("PPI_BASE_URL", "http://127.0.0.1:5000")
+
+    INVITATION_TTL = timedelta(days=7)
+    PASSWORD_RESET_TTL = timedelta(hours=1)
+    PASSWORD_MIN_LENGTH = 12
+    PAGE_SIZE = 25
+
+    GENERATE_DEV_SECRET = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    GENERATE_DEV_SECRET = True  # a random key kept in instance/secret_key, never a fixed string
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    OUTBOX_UI_ENABLED = _env_bool("PPI_OUTBOX_UI", False)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,114 @@
+"""PPI: public-private innovation, from a public body's challenge to a procurement route."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user
+
+from config import CONFIGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name or os.environ.get("PPI_CONFIG", "development")])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _ensure_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from ppi.core.errors import register_error_handlers
+    from ppi.core.security import register_security
+    from ppi.core.templating import register_templating
+
+    register_error_handlers(app)
+    register_security(app)
+    register_templating(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Production must set SECRET_KEY; development keeps a random one in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not app.config.get("GENERATE_DEV_SECRET"):
+        raise RuntimeError("SECRET_KEY is not set: export SECRET_KEY (see README, Configuration).")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _select_timezone() -> str | None:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None
+
+
+def register_extensions(app: Flask) -> None:
+    from ppi.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+
+    from ppi.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.active or user.password_fingerprint != fingerprint:
+            return None
+        return user
+
+    import ppi.core.models  # noqa: F401  (tables of the shared audit log and outbox)
+
+
+def register_blueprints(app: Flask) -> None:
+    from ppi.accounts.views import bp as accounts_bp
+    from ppi.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def register_commands(app: Flask) -> None:
+    import ppi.accounts.cli  # noqa: F401  (adds its commands to the group)
+    import ppi.demo  # noqa: F401
+    from ppi.core.cli import ppi_cli
+
+    app.cli.add_command(ppi_cli)

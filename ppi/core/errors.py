@@ -1,0 +1,76 @@
+"""Domain errors and the HTTP error pages they map to."""
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation; the message is shown to the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class InvalidTransition(DomainError):
+    status_code = 409
+
+    def __init__(self, current, target):
+        super().__init__(str(_l("This action is not possible in the current state.")))
+        self.current = current
+        self.target = target
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not do this"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("This action is not possible now"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def render_error(code: int, message: str = ""):
+    template = f"errors/{code}.html" if code in (403, 404, 429, 500) else "errors/generic.html"
+    title = ERROR_TITLES.get(code, _l("Error"))
+    return render_template(template, code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    from ppi.extensions import db
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, str(_l("Your form expired or was sent from elsewhere. Please reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/static/"):
+            return error
+        message = error.description if error.code in (400, 429) else ""
+        return render_error(error.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

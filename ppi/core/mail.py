@@ -1,0 +1,87 @@
+"""The e-mail outbox: messages are queued in the caller's transaction and delivered by a command."""
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ppi.core.models import OutboxMessage
+from ppi.core.timeutil import utcnow
+from ppi.extensions import db
+
+MAX_ATTEMPTS = 5
+
+
+def queue_mail(to_address: str, subject: str, body: str) -> OutboxMessage:
+    message = OutboxMessage(to_address=to_address, subject=subject, body=body)
+    db.session.add(message)
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def pending_messages(limit: int) -> list[OutboxMessage]:
+    """Unsent messages, oldest first; rows are locked so that two senders never send one twice."""
+    stmt = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _smtp_connection() -> smtplib.SMTP:
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    connection = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+        connection.starttls()
+    if config["MAIL_USERNAME"]:
+        connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return connection
+
+
+def _as_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email
+
+
+def deliver_pending(limit: int = 100) -> DeliveryReport:
+    """Send pending messages over SMTP; a failure is recorded on the message and retried later."""
+    report = DeliveryReport()
+    messages = pending_messages(limit)
+    if not messages:
+        return report
+    with _smtp_connection() as connection:
+        for message in messages:
+            message.attempts += 1
+            try:
+                connection.send_message(_as_email(message))
+            except smtplib.SMTPException as error:
+                message.last_error = str(error)
+                report.failed += 1
+            else:
+                message.sent_at = utcnow()
+                message.last_error = None
+                report.sent += 1
+    db.session.flush()
+    return report
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails and CLI output, built from PPI_BASE_URL without a request."""
+    base = urlsplit(current_app.config["PPI_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme or "https", script_name=base.path or "/")
+    return adapter.build(endpoint, values, force_external=True)

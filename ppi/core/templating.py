@@ -1,0 +1,43 @@
+"""Jinja filters and globals: dates in the viewer's zone and locale, amounts in the locale's format."""
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from ppi.core.geo import country_names
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+
+
+def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def date_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def money_filter(value: Decimal | int | float | None, currency: str = "EUR") -> str:
+    return format_currency(value, currency) if value is not None else ""
+
+
+def number_filter(value: Decimal | int | float | None) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def country_name(code: str) -> str:
+    return country_names(str(get_locale())).get(code, code)
+
+
+def register_templating(app: Flask) -> None:
+    app.add_template_filter(datetime_filter, "datetime")
+    app.add_template_filter(date_filter, "date")
+    app.add_template_filter(money_filter, "money")
+    app.add_template_filter(number_filter, "number")
+    app.add_template_global(country_name)
+
+    @app.context_processor
+    def language_context():
+        return {
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
