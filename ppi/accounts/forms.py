@@ -21,6 +21,7 @@ from ppi.accounts.labels import AUTHORITY_TYPE_LABELS, KIND_LABELS, ROLE_LABELS
 from ppi.accounts.models import AuthorityType, OrganisationKind, OrgRole
 from ppi.accounts.workflow import VerificationStatus
 from ppi.accounts.passwords import password_problems
+from ppi.core.forms import choices
 from ppi.core.geo import country_choices, nuts_error
 from ppi.core.timeutil import timezone_choices
 
@@ -62,7 +63,7 @@ class OrganisationForm(FlaskForm):
     description = TextAreaField(_l("About the organisation"), validators=[Optional(), Length(max=2000)], filters=[_strip])
     authority_type = SelectField(
         _l("Type of contracting authority"),
-        choices=[("", _l("Choose…"))] + [(t.value, label) for t, label in AUTHORITY_TYPE_LABELS.items()],
+        choices=choices([("", _l("Choose…"))] + [(t.value, label) for t, label in AUTHORITY_TYPE_LABELS.items()]),
         validators=[Optional()],
         description=_l("Public authorities only. It decides which EU thresholds apply to your procurements."),
     )
@@ -80,7 +81,7 @@ class OrganisationForm(FlaskForm):
     def __init__(self, *args, kind: OrganisationKind | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_kind = kind
-        self.country.choices = [("", _l("Choose…"))] + country_choices(str(get_locale()))
+        self.country.choices = choices([("", _l("Choose…"))] + country_choices(str(get_locale())))
 
     def chosen_kind(self) -> OrganisationKind | None:
         return self.fixed_kind
@@ -162,7 +163,7 @@ class AccountFieldsMixin:
 class SignUpForm(AccountFieldsMixin, OrganisationForm):
     kind = RadioField(
         _l("Your organisation is a"),
-        choices=[(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=choices((k.value, label) for k, label in KIND_LABELS.items()),
         validators=[DataRequired(message=_l("Choose the kind of organisation."))],
     )
     accept_terms = BooleanField(
@@ -211,8 +212,8 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(zone, zone.replace("_", " ")) for zone in timezone_choices()]
-        self.locale.choices = list(current_app.config["LANGUAGES"].items())
+        self.timezone.choices = choices((zone, zone.replace("_", " ")) for zone in timezone_choices())
+        self.locale.choices = choices(current_app.config["LANGUAGES"].items())
 
 
 class InvitationForm(FlaskForm):
@@ -222,11 +223,11 @@ class InvitationForm(FlaskForm):
         filters=[_lower],
         description=_l("With an address, the link is e-mailed and only that address can use it; without, you pass the link on yourself."),
     )
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()], default=OrgRole.MEMBER.value)
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()), default=OrgRole.MEMBER.value)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()))
 
 
 class MembershipRequestForm(FlaskForm):
@@ -240,11 +241,11 @@ class NoteForm(FlaskForm):
 class VerificationForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[
+        choices=choices([
             (VerificationStatus.VERIFIED.value, _l("Verify: the organisation is who it says it is")),
             (VerificationStatus.REJECTED.value, _l("Reject: the organisation could not be confirmed")),
             (VerificationStatus.SUSPENDED.value, _l("Suspend a verified organisation")),
-        ],
+        ]),
         validators=[DataRequired(message=_l("Choose a decision."))],
     )
     note = TextAreaField(

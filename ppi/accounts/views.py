@@ -1,7 +1,7 @@
 """Sign-up, sign-in, profiles, organisations, people, cluster memberships and platform administration."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ppi.accounts import labels, permissions, services
@@ -37,8 +37,11 @@ def accounts_context():
     return {"account_perms": permissions, "account_labels": labels, "OrganisationKind": OrganisationKind}
 
 
+MAX_PAGE = 100_000  # beyond any real list; keeps OFFSET within what every database accepts
+
+
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _paginate(stmt):
@@ -283,13 +286,14 @@ def people(org_id: int):
         require(permissions.can_invite(current_user, org))
         if form.validate_on_submit():
             try:
-                _, token = services.create_invitation(current_user, org, form.email.data or None, OrgRole(form.role.data))
+                invitation, token = services.create_invitation(current_user, org, form.email.data or None, OrgRole(form.role.data))
             except DomainError as error:
                 _form_error(form, "email", error)
             else:
                 db.session.commit()
                 link = url_for("accounts.join", token=token, _external=True)
-                flash(_("Invitation created. It works once and expires in 7 days. Link: %(link)s", link=link), "success")
+                flash(_("Invitation created. It works once, until %(date)s. Link: %(link)s",
+                        date=format_datetime(invitation.expires_at), link=link), "success")
                 return redirect(url_for("accounts.people", org_id=org.id))
     users = db.session.scalars(sa.select(User).where(User.organisation_id == org.id).order_by(User.display_name)).all()
     invitations = []
@@ -448,8 +452,8 @@ def review_organisation(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     form = VerificationForm()
     form.decision.choices = [
-        (value, label) for value, label in form.decision.choices
-        if permissions.can_set_verification(current_user, org, VerificationStatus(value))
+        choice for choice in form.decision.choices
+        if permissions.can_set_verification(current_user, org, VerificationStatus(choice.value))
     ]
     if form.validate_on_submit():
         target = VerificationStatus(form.decision.data)

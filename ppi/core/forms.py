@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,3 +14,8 @@ class ReasonForm(FlaskForm):
     """A state change that must say why."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options for a SelectField or RadioField from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -1,7 +1,8 @@
 """Request-level security: response headers, safe redirects, and the 403 gate views use."""
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -43,5 +44,12 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
+def refuse_nul_characters() -> None:
+    """No text anyone types contains NUL; PostgreSQL cannot store it, so it is refused up front."""
+    if any("\x00" in value for values in request.values.listvalues() for value in values):
+        abort(400, _("The request contains characters that are not allowed."))
+
+
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
