@@ -28,7 +28,7 @@ from ppi.accounts.workflow import MEMBERSHIP, VERIFICATION, MembershipStatus, Ve
 from ppi.core import audit
 from ppi.core.errors import Conflict, DomainError, PermissionDenied
 from ppi.core.mail import external_url, queue_mail
-from ppi.core.timeutil import utcnow
+from ppi.core.timeutil import is_timezone, utcnow
 from ppi.extensions import db
 
 # A real hash to compare against when no account matches, so that timing does not reveal accounts.
@@ -279,6 +279,10 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def update_profile(actor: User, display_name: str, timezone: str | None, locale: str | None) -> None:
+    if timezone and not is_timezone(timezone):
+        raise DomainError(_("Choose a time zone from the list."))
+    if locale and locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Choose a language from the list."))
     before = _snapshot(actor, ["display_name", "timezone", "locale"])
     actor.display_name = display_name.strip()
     actor.timezone = timezone or None

@@ -1,5 +1,6 @@
 """Time helpers: the application stores and compares aware UTC datetimes only."""
 from datetime import datetime, timezone
+from functools import cache
 
 
 def utcnow() -> datetime:
@@ -13,13 +14,14 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def timezone_choices() -> list[str]:
+@cache
+def timezone_choices() -> tuple[str, ...]:
     """IANA zones of the form Area/City, the ones people recognise, sorted."""
     from zoneinfo import available_timezones
 
     areas = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
-    return sorted(zone for zone in available_timezones() if zone.startswith(areas)) + ["UTC"]
+    return (*sorted(zone for zone in available_timezones() if zone.startswith(areas)), "UTC")
 
 
 def is_timezone(name: str) -> bool:
-    return name in set(timezone_choices())
+    return name in timezone_choices()
