@@ -34,7 +34,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    MAX_CONTENT_LENGTH = int(os.environ.get("PPI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+    PPI_MAX_ATTACHMENT_BYTES = int(os.environ.get("PPI_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = PPI_MAX_ATTACHMENT_BYTES + 1024 * 1024  # the file plus the form around it
+    PPI_DEFAULT_CLUSTER_ID = int(os.environ["PPI_DEFAULT_CLUSTER_ID"]) if os.environ.get("PPI_DEFAULT_CLUSTER_ID") else None
+    CHALLENGE_REMINDER_DAYS = int(os.environ.get("PPI_REMINDER_DAYS", 3))
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -188,3 +188,34 @@ def world_factory():
             return build_world()
 
     return build
+
+
+def add_challenge(world: World, status=None, title: str = "Fall detection in care homes", *, days_to_questions: int = 10,
+                  days_to_proposals: int = 20, cpv_codes=("33196200",), **extra):
+    """A challenge of the world's authority, facilitated by the world's cluster (inside an app context)."""
+    from datetime import timedelta
+
+    from ppi.challenges.models import Challenge, ChallengeCpv, ContractKind, Criterion, IprModel
+    from ppi.challenges.workflow import ChallengeStatus
+
+    now = utcnow()
+    status = status or ChallengeStatus.PUBLISHED
+    fields = dict(
+        title=title, summary="Detect falls at night without wearables.",
+        description="Residents fall at night and lie for hours before staff find them.",
+        expected_benefits="Fewer hours on the floor.", test_setting="3 care homes, about 40 care staff",
+        test_users_offered=40, pilot_budget_eur=Decimal(50000), estimated_contract_value_eur=Decimal(400000),
+        contract_kind=ContractKind.SUPPLIES, nuts_code="DK031", languages=["da", "en"],
+        ipr_model=IprModel.COMPANY_LICENCE, questions_deadline=now + timedelta(days=days_to_questions),
+        proposal_deadline=now + timedelta(days=days_to_proposals), status=status,
+        lead_authority_id=world.orgs["authority"], cluster_id=world.orgs["cluster"],
+        created_by_id=world.users["authority_admin"],
+        published_at=None if status in (ChallengeStatus.DRAFT, ChallengeStatus.IN_MODERATION) else now - timedelta(days=1),
+    )
+    fields.update(extra)
+    challenge = Challenge(**fields)
+    challenge.cpv_codes = [ChallengeCpv(code=code) for code in cpv_codes]
+    challenge.criteria = [Criterion(position=0, name="Effect", weight=60), Criterion(position=1, name="Usability", weight=40)]
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge.id

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask, current_app, request
 from ppi.core.geo import country_names
+from ppi.core.text import render_markdown
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 
@@ -33,6 +34,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(number_filter, "number")
     app.add_template_global(country_name)
+    app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor
     def language_context():

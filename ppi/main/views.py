@@ -1,17 +1,25 @@
 """The home page, each role's dashboard and the language switcher."""
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ppi.accounts import permissions, services as account_services
 from ppi.accounts.models import ClusterMembership, Organisation, OrganisationKind
 from ppi.accounts.workflow import MembershipStatus, VerificationStatus
 from ppi.core.forms import EmptyForm
-from ppi.core.models import OutboxMessage
+from ppi.core.models import Notification, OutboxMessage
+from ppi.core.notify import mark_all_read, unread_count
 from ppi.core.security import is_safe_next
 from ppi.extensions import db
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def notifications_context():
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(current_user.id)}
 
 
 @bp.get("/")
@@ -62,3 +70,22 @@ def set_language():
             db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    page = db.paginate(
+        sa.select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()),
+        page=min(max(request.args.get("page", 1, type=int), 1), 100_000), per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("main/notifications.html", page=page, button_form=EmptyForm())
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_notifications_read():
+    mark_all_read(current_user.id)
+    db.session.commit()
+    return redirect(url_for("main.notifications"))

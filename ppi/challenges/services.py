@@ -1,0 +1,460 @@
+"""Operations on challenges: create, edit, move through the lifecycle, attachments, questions, follows.
+
+Each takes an explicit actor, checks the permission predicate, changes state, writes the audit log and
+flushes; the caller commits.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from ppi.accounts.models import Organisation, OrganisationKind, User
+from ppi.accounts.workflow import VerificationStatus
+from ppi.challenges import brands, permissions
+from ppi.challenges.labels import STATUS_LABELS
+from ppi.challenges.models import (
+    Challenge,
+    ChallengeAttachment,
+    ChallengeCpv,
+    ChallengePartner,
+    ContractKind,
+    Criterion,
+    Follow,
+    IprModel,
+    PublicChange,
+    Question,
+    ReminderSent,
+    StatusChange,
+)
+from ppi.challenges.workflow import (
+    LIFECYCLE,
+    PUBLIC_STATUSES,
+    ChallengeStatus,
+    criteria_problems,
+    deadline_problems,
+    needs_reason,
+)
+from ppi.core import audit
+from ppi.core.errors import DomainError, PermissionDenied
+from ppi.core.files import store_upload
+from ppi.core.notify import notify
+from ppi.core.timeutil import utcnow
+from ppi.extensions import db
+
+S = ChallengeStatus
+
+
+@dataclass
+class CriterionData:
+    name: str
+    weight: int
+    description: str | None = None
+
+
+@dataclass
+class ChallengeData:
+    title: str
+    summary: str
+    description: str
+    expected_benefits: str
+    test_setting: str
+    test_users_offered: int
+    pilot_budget_eur: Decimal
+    contract_kind: ContractKind
+    cpv_codes: list[str]
+    nuts_code: str
+    languages: list[str]
+    ipr_model: IprModel
+    questions_deadline: datetime
+    proposal_deadline: datetime
+    cluster_id: int
+    criteria: list[CriterionData]
+    estimated_contract_value_eur: Decimal | None = None
+    ipr_note: str | None = None
+    partner_ids: list[int] = field(default_factory=list)
+
+
+SCALAR_FIELDS = [
+    "title", "summary", "description", "expected_benefits", "test_setting", "test_users_offered",
+    "pilot_budget_eur", "estimated_contract_value_eur", "contract_kind", "nuts_code", "languages",
+    "ipr_model", "ipr_note", "questions_deadline", "proposal_deadline", "cluster_id",
+]
+
+DEADLINE_MESSAGES = {
+    "missing": _l("Give both deadlines."),
+    "order": _l("The proposal deadline must be after the questions deadline."),
+    "past": _l("The proposal deadline must be in the future."),
+}
+CRITERIA_MESSAGES = {
+    "no_criteria": _l("Give at least one evaluation criterion."),
+    "non_positive": _l("Every criterion needs a weight above 0."),
+    "sum": _l("The weights of the criteria must add up to 100."),
+}
+
+
+def verified_clusters() -> list[Organisation]:
+    return list(db.session.scalars(
+        sa.select(Organisation)
+        .where(Organisation.kind == OrganisationKind.CLUSTER, Organisation.verification_status == VerificationStatus.VERIFIED)
+        .order_by(Organisation.name)
+    ))
+
+
+def verified_authorities(excluding: int | None = None) -> list[Organisation]:
+    stmt = sa.select(Organisation).where(
+        Organisation.kind == OrganisationKind.PUBLIC_AUTHORITY, Organisation.verification_status == VerificationStatus.VERIFIED
+    )
+    if excluding is not None:
+        stmt = stmt.where(Organisation.id != excluding)
+    return list(db.session.scalars(stmt.order_by(Organisation.name)))
+
+
+def _check_data(data: ChallengeData, lead_authority_id: int, now: datetime) -> None:
+    """The rules a saved challenge always meets (the form shows the same problems next to the fields)."""
+    problems = [str(DEADLINE_MESSAGES[p]) for p in deadline_problems(data.questions_deadline, data.proposal_deadline, now)]
+    problems += [str(CRITERIA_MESSAGES[p]) for p in criteria_problems([c.weight for c in data.criteria])]
+    if not data.cpv_codes:
+        problems.append(_("Give at least one CPV code."))
+    if data.cluster_id not in {cluster.id for cluster in verified_clusters()}:
+        problems.append(_("Choose a verified cluster to facilitate the challenge."))
+    partners = {org.id for org in verified_authorities(excluding=lead_authority_id)}
+    if not set(data.partner_ids) <= partners:
+        problems.append(_("Partners must be verified public authorities."))
+    if problems:
+        raise DomainError(" ".join(problems))
+
+
+def _snapshot(challenge: Challenge) -> dict[str, Any]:
+    values = {name: _jsonable(getattr(challenge, name)) for name in SCALAR_FIELDS}
+    values["cpv_codes"] = sorted(challenge.codes)
+    values["criteria"] = [[c.name, c.weight, c.description or ""] for c in challenge.criteria]
+    values["partner_ids"] = sorted(p.organisation_id for p in challenge.partners)
+    return values
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _apply(challenge: Challenge, data: ChallengeData) -> None:
+    for name in SCALAR_FIELDS:
+        setattr(challenge, name, getattr(data, name))
+    challenge.cpv_codes = [ChallengeCpv(code=code) for code in dict.fromkeys(data.cpv_codes)]
+    challenge.criteria = [
+        Criterion(position=index, name=c.name, weight=c.weight, description=c.description or None)
+        for index, c in enumerate(data.criteria)
+    ]
+    challenge.partners = [ChallengePartner(organisation_id=org_id) for org_id in dict.fromkeys(data.partner_ids)]
+
+
+def _record(actor: User, action: str, challenge: Challenge, **change) -> None:
+    """The lead authority and the facilitating cluster both see the entry in their audit log."""
+    for organisation_id in {challenge.lead_authority_id, challenge.cluster_id}:
+        audit.record(actor, action, challenge, organisation_id=organisation_id, **change)
+
+
+def create_challenge(actor: User, data: ChallengeData, now: datetime | None = None) -> Challenge:
+    if not permissions.can_create_challenge(actor):
+        raise PermissionDenied()
+    now = now or utcnow()
+    _check_data(data, actor.organisation_id, now)
+    challenge = Challenge(lead_authority_id=actor.organisation_id, created_by_id=actor.id, status=S.DRAFT)
+    _apply(challenge, data)
+    db.session.add(challenge)
+    db.session.flush()
+    _record(actor, "challenge.created", challenge, after={"title": challenge.title, "status": S.DRAFT.value})
+    return challenge
+
+
+def update_challenge(actor: User, challenge: Challenge, data: ChallengeData, change_note: str | None,
+                     now: datetime | None = None) -> list[str]:
+    """Save an edit; after publication the change is shown to everyone and followers are told. Returns the changed fields."""
+    now = now or utcnow()
+    if not permissions.can_edit_challenge(actor, challenge, now):
+        raise PermissionDenied()
+    published = challenge.status == S.PUBLISHED
+    if published and not (change_note or "").strip():
+        raise DomainError(_("Say what changed and why: everyone will read it."))
+    _check_data(data, challenge.lead_authority_id, now)
+    before = _snapshot(challenge)
+    _apply(challenge, data)
+    db.session.flush()
+    after = _snapshot(challenge)
+    changed = [name for name in after if before[name] != after[name]]
+    if not changed:
+        return []
+    _record(actor, "challenge.updated", challenge,
+            before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, note=change_note)
+    if published:
+        db.session.add(PublicChange(challenge_id=challenge.id, fields=changed, note=change_note.strip()))
+        notify(followers(challenge), _l("Changed: %(title)s", title=challenge.title), "challenges.detail",
+               challenge_id=challenge.id)
+    return changed
+
+
+def transition(actor: User, challenge: Challenge, target: ChallengeStatus, reason: str | None = None,
+               brand_note: str | None = None, now: datetime | None = None) -> None:
+    """Move the challenge to `target` by the state machine, the role rules and the guards of each step."""
+    now = now or utcnow()
+    current = challenge.status_at(now)
+    LIFECYCLE.check(current, target)
+    if not permissions.can_transition(actor, challenge, target, now):
+        raise PermissionDenied()
+    reason = (reason or "").strip() or None
+    if needs_reason(current, target) and not reason:
+        raise DomainError(_("Give a reason: it is shown with the challenge."))
+    _guard(challenge, target, brand_note, now)
+    if target == S.IN_MODERATION and brand_note is not None:
+        challenge.brand_override_note, challenge.brand_override_at = brand_note.strip() or None, now
+        _record(actor, "challenge.brand_warning_overridden", challenge,
+                after={"names": brands.mentions(_specification_text(challenge))}, note=brand_note)
+    challenge.status = target
+    if target == S.IN_MODERATION:
+        challenge.submitted_at = now
+    if target == S.PUBLISHED:
+        challenge.published_at = now
+    if target in (S.CANCELLED, S.NO_AWARD):
+        challenge.public_reason = reason
+    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id, comment=reason))
+    _record(actor, f"challenge.{target.value}", challenge, before={"status": current.value}, after={"status": target.value}, note=reason)
+    _tell_about_transition(challenge, target)
+
+
+def _guard(challenge: Challenge, target: ChallengeStatus, brand_note: str | None, now: datetime) -> None:
+    if target in (S.IN_MODERATION, S.PUBLISHED):
+        problems = deadline_problems(challenge.questions_deadline, challenge.proposal_deadline, now)
+        if problems:
+            raise DomainError(" ".join(str(DEADLINE_MESSAGES[p]) for p in problems))
+    if target == S.IN_MODERATION and brand_note is None and brand_warnings(challenge):
+        raise DomainError(_("The description names a make, brand or product: confirm the references are justified, or edit them."))
+
+
+def _specification_text(challenge: Challenge) -> str:
+    return "\n".join([challenge.title, challenge.summary, challenge.description, challenge.test_setting,
+                      challenge.expected_benefits])
+
+
+def brand_warnings(challenge: Challenge) -> list[str]:
+    """Names that Art 42(4) Dir. 2014/24/EU forbids in a specification unless justified and 'or equivalent'."""
+    return brands.mentions(_specification_text(challenge))
+
+
+def _owners(challenge: Challenge) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.organisation_id.in_(challenge.owner_ids), User.active)))
+
+
+def _cluster_members(challenge: Challenge) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.organisation_id == challenge.cluster_id, User.active)))
+
+
+def followers(challenge: Challenge) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(Follow, Follow.user_id == User.id).where(Follow.challenge_id == challenge.id, User.active)
+    ))
+
+
+def _tell_about_transition(challenge: Challenge, target: ChallengeStatus) -> None:
+    message = _l("%(title)s: %(status)s", title=challenge.title, status=STATUS_LABELS[target])
+    if target == S.IN_MODERATION:
+        notify(_cluster_members(challenge), message, "challenges.detail", challenge_id=challenge.id)
+    elif target in (S.PUBLISHED, S.DRAFT):
+        notify(_owners(challenge), message, "challenges.detail", challenge_id=challenge.id)
+    elif target in (S.CANCELLED, S.AWARDED, S.NO_AWARD):
+        notify([*followers(challenge), *_cluster_members(challenge)], message, "challenges.detail", challenge_id=challenge.id)
+
+
+def add_attachment(actor: User, challenge: Challenge, upload: FileStorage, title: str | None, now: datetime | None = None) -> ChallengeAttachment:
+    now = now or utcnow()
+    if not permissions.can_manage_attachments(actor, challenge, now):
+        raise PermissionDenied()
+    stored = store_upload(upload, actor.id)
+    attachment = ChallengeAttachment(challenge=challenge, file=stored, title=(title or "").strip() or stored.filename)
+    db.session.add(attachment)
+    db.session.flush()
+    _record(actor, "challenge.attachment_added", challenge,
+            after={"attachment": attachment.title, "sha256": stored.sha256, "size": stored.size})
+    _public_change_if_published(challenge, ["attachments"], _("Attachment added: %(title)s", title=attachment.title))
+    return attachment
+
+
+def remove_attachment(actor: User, attachment: ChallengeAttachment, now: datetime | None = None) -> None:
+    challenge = attachment.challenge
+    if not permissions.can_manage_attachments(actor, challenge, now or utcnow()):
+        raise PermissionDenied()
+    _record(actor, "challenge.attachment_removed", challenge, before={"attachment": attachment.title})
+    _public_change_if_published(challenge, ["attachments"], _("Attachment removed: %(title)s", title=attachment.title))
+    db.session.delete(attachment)
+
+
+def _public_change_if_published(challenge: Challenge, changed: list[str], note: str) -> None:
+    if challenge.status == S.PUBLISHED:
+        db.session.add(PublicChange(challenge_id=challenge.id, fields=changed, note=note))
+        notify(followers(challenge), _l("Changed: %(title)s", title=challenge.title), "challenges.detail", challenge_id=challenge.id)
+
+
+def ask_question(actor: User, challenge: Challenge, text: str, now: datetime | None = None) -> Question:
+    now = now or utcnow()
+    if not permissions.can_ask_question(actor, challenge, now):
+        raise PermissionDenied()
+    question = Question(challenge_id=challenge.id, asked_by_id=actor.id, asker_organisation_id=actor.organisation_id,
+                        text=text.strip(), asked_at=now)
+    db.session.add(question)
+    db.session.flush()
+    audit.record(actor, "question.asked", question, organisation_id=actor.organisation_id)
+    audit.record(None, "question.received", question, organisation_id=challenge.lead_authority_id)  # no asker shown
+    notify(_owners(challenge), _l("New question on %(title)s", title=challenge.title), "challenges.detail",
+           challenge_id=challenge.id)
+    return question
+
+
+def answer_question(actor: User, question: Question, answer: str, published_question: str | None) -> None:
+    challenge = db.session.get(Challenge, question.challenge_id)
+    if not permissions.can_answer(actor, question, challenge):
+        raise PermissionDenied()
+    question.answer = answer.strip()
+    question.published_question = (published_question or "").strip() or question.text
+    question.answered_by_id = actor.id
+    question.answered_at = utcnow()
+    _record(actor, "question.answered", challenge, after={"question_id": question.id})
+    notify(followers(challenge), _l("New answer on %(title)s", title=challenge.title), "challenges.detail",
+           challenge_id=challenge.id)
+
+
+def follow(actor: User, challenge: Challenge) -> None:
+    if not permissions.can_follow(actor, challenge):
+        raise PermissionDenied()
+    if db.session.get(Follow, (actor.id, challenge.id)) is None:
+        db.session.add(Follow(user_id=actor.id, challenge_id=challenge.id))
+
+
+def unfollow(actor: User, challenge: Challenge) -> None:
+    existing = db.session.get(Follow, (actor.id, challenge.id))
+    if existing is not None:
+        db.session.delete(existing)
+
+
+def is_following(user: User, challenge: Challenge) -> bool:
+    return user.is_authenticated and db.session.get(Follow, (user.id, challenge.id)) is not None
+
+
+def _reminder_message(kind: str, challenge: Challenge):
+    if kind == "questions":
+        return _l("Questions close soon: %(title)s", title=challenge.title)
+    return _l("Proposals close soon: %(title)s", title=challenge.title)
+
+
+def send_deadline_reminders(now: datetime | None = None) -> int:
+    """Remind followers of deadlines that fall within the configured days; each deadline once."""
+    now = now or utcnow()
+    horizon = now + timedelta(days=current_app.config["CHALLENGE_REMINDER_DAYS"])
+    sent = 0
+    for kind, column in (("questions", Challenge.questions_deadline), ("proposals", Challenge.proposal_deadline)):
+        reminded = sa.select(ReminderSent.challenge_id).where(ReminderSent.deadline == kind)
+        due = db.session.scalars(
+            sa.select(Challenge).where(Challenge.status == S.PUBLISHED, column > now, column <= horizon,
+                                       Challenge.id.not_in(reminded))
+        ).all()
+        for challenge in due:
+            sent += notify(followers(challenge), _reminder_message(kind, challenge), "challenges.detail",
+                           challenge_id=challenge.id)
+            db.session.add(ReminderSent(challenge_id=challenge.id, deadline=kind, sent_at=now))
+    db.session.flush()
+    return sent
+
+
+@dataclass
+class ChallengeFilters:
+    q: str = ""
+    status: str = ""  # "open", "closed", or a stored public status
+    cpv_division: str = ""
+    region: str = ""  # a NUTS code or prefix
+    authority_id: int | None = None
+    deadline_from: datetime | None = None
+    deadline_to: datetime | None = None
+    sort: str = "deadline"
+
+
+SORTS = {
+    "deadline": (Challenge.proposal_deadline.asc(), Challenge.id),
+    "newest": (Challenge.published_at.desc(), Challenge.id.desc()),
+    "title": (Challenge.title, Challenge.id),
+}
+
+
+def _text_match(query: str):
+    """Full-text search: PostgreSQL's own; on SQLite, every word must appear (case-insensitive)."""
+    document = Challenge.title + " " + Challenge.summary + " " + Challenge.description
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_tsvector("simple", document).op("@@")(sa.func.websearch_to_tsquery("simple", query))
+    words = [word for word in query.lower().split() if word][:10]
+    return sa.and_(*(sa.func.lower(document).contains(word, autoescape=True) for word in words))
+
+
+def public_challenges(filters: ChallengeFilters, now: datetime) -> sa.Select:
+    """Published and later challenges matching the filters, sorted; the caller paginates."""
+    stmt = sa.select(Challenge).where(Challenge.status.in_(sorted(PUBLIC_STATUSES)))
+    if filters.q.strip():
+        stmt = stmt.where(_text_match(filters.q.strip()))
+    if filters.status == "open":
+        stmt = stmt.where(Challenge.status == S.PUBLISHED, Challenge.proposal_deadline > now)
+    elif filters.status == "closed":
+        stmt = stmt.where(Challenge.status == S.PUBLISHED, Challenge.proposal_deadline <= now)
+    elif filters.status:
+        stmt = stmt.where(Challenge.status == ChallengeStatus(filters.status))
+    if filters.cpv_division:
+        stmt = stmt.where(Challenge.cpv_codes.any(ChallengeCpv.code.startswith(filters.cpv_division, autoescape=True)))
+    if filters.region:
+        stmt = stmt.where(Challenge.nuts_code.startswith(filters.region, autoescape=True))
+    if filters.authority_id:
+        stmt = stmt.where(sa.or_(
+            Challenge.lead_authority_id == filters.authority_id,
+            Challenge.partners.any(ChallengePartner.organisation_id == filters.authority_id),
+        ))
+    if filters.deadline_from:
+        stmt = stmt.where(Challenge.proposal_deadline >= filters.deadline_from)
+    if filters.deadline_to:
+        stmt = stmt.where(Challenge.proposal_deadline < filters.deadline_to)
+    return stmt.order_by(*SORTS.get(filters.sort, SORTS["deadline"]))
+
+
+def managed_challenges(user: User) -> sa.Select:
+    """Challenges the user's organisation owns (lead or partner) or facilitates, in every state."""
+    org_id = user.organisation_id
+    return (
+        sa.select(Challenge)
+        .where(sa.or_(
+            Challenge.lead_authority_id == org_id,
+            Challenge.cluster_id == org_id,
+            Challenge.partners.any(ChallengePartner.organisation_id == org_id),
+        ))
+        .order_by(Challenge.updated_at.desc())
+    )
+
+
+def unanswered_questions(challenge: Challenge) -> list[Question]:
+    return list(db.session.scalars(
+        sa.select(Question).where(Question.challenge_id == challenge.id, Question.answered_at.is_(None)).order_by(Question.asked_at)
+    ))
+
+
+def published_answers(challenge: Challenge) -> list[Question]:
+    return list(db.session.scalars(
+        sa.select(Question).where(Question.challenge_id == challenge.id, Question.answered_at.is_not(None)).order_by(Question.answered_at)
+    ))
+
+
+def own_questions(user: User, challenge: Challenge) -> list[Question]:
+    """The questions the user's organisation asked, answered or not: only it sees that they were its own."""
+    return list(db.session.scalars(
+        sa.select(Question).where(Question.challenge_id == challenge.id,
+                                  Question.asker_organisation_id == user.organisation_id).order_by(Question.asked_at)
+    ))
