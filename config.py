@@ -51,6 +51,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PPI_DEFAULT_TIMEZONE", "Europe/Copenhagen")
     LANGUAGES = {"en": "English", "da": "Dansk", "de": "Deutsch"}
+    # Languages whose text catalogues exist; the others format dates and numbers but read in English.
+    TRANSLATED_LANGUAGES = {"en"}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
@@ -68,15 +70,21 @@ class Config:
     PAGE_SIZE = 25
 
     GENERATE_DEV_SECRET = False
+    DEMO_DATA_ALLOWED = False
+    # How many reverse proxies stand in front of the app (their X-Forwarded-For/-Proto/-Host are trusted).
+    PPI_PROXY_COUNT = int(os.environ.get("PPI_PROXY_COUNT", 0))
+    SIGNUP_LIMIT_PER_IP = os.environ.get("PPI_SIGNUP_LIMIT", "10 per hour")
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    DEMO_DATA_ALLOWED = True
     GENERATE_DEV_SECRET = True  # a random key kept in instance/secret_key, never a fixed string
 
 
 class TestingConfig(Config):
     TESTING = True
+    DEMO_DATA_ALLOWED = True
     SECRET_KEY = "testing-only-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False

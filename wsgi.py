@@ -1,4 +1,6 @@
-"""What gunicorn serves: `gunicorn wsgi:app` (set PPI_CONFIG=production and SECRET_KEY)."""
+"""What gunicorn serves: `gunicorn wsgi:app`. Production settings unless PPI_CONFIG says otherwise."""
+import os
+
 from ppi import create_app
 
-app = create_app()
+app = create_app(os.environ.get("PPI_CONFIG", "production"))

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS
 
@@ -24,6 +26,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
 
+    app.url_map.converters["int"] = DatabaseId
+    if app.config["PPI_PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PPI_PROXY_COUNT"], x_proto=app.config["PPI_PROXY_COUNT"],
+                                x_host=app.config["PPI_PROXY_COUNT"])
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -35,6 +41,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_security(app)
     register_templating(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in URLs: ids beyond what the database stores are simply not found (404), never an error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _ensure_secret_key(app: Flask) -> None:

@@ -16,7 +16,7 @@ from ppi import create_app
 from ppi.accounts.models import AuthorityType, ClusterMembership, Organisation, OrganisationKind, OrgRole, User
 from ppi.accounts.workflow import MembershipStatus, VerificationStatus
 from ppi.core.timeutil import utcnow
-from ppi.extensions import db
+from ppi.extensions import db, limiter
 
 PASSWORD = "correct-horse-battery-staple-42"
 # A cheap hash (test speed); the application itself hashes with Werkzeug's default, scrypt.
@@ -41,9 +41,31 @@ def make_app(backend: str, **overrides):
     return create_app("testing", SQLALCHEMY_DATABASE_URI=uri, **overrides)
 
 
+@pytest.fixture(scope="session")
+def shared_app(backend):
+    """One app per database for the whole run: building apps and engines is most of a test's cost."""
+    app = make_app(backend)
+    with app.app_context():
+        _prepare_schema(backend)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(shared_app, backend):
+    """The shared app with empty tables and no rate-limit counts at the start of each test."""
+    limiter.reset()
+    yield shared_app
+    with shared_app.app_context():
+        db.session.remove()
+        empty_tables(backend)
+
+
 @pytest.fixture
 def app_factory(backend):
-    """Build a test app on the current backend with extra settings; tables are fresh per test."""
+    """Build a test app with extra settings (e.g. a smaller limit); its tables are fresh per test."""
     apps = []
 
     def build(**overrides):
@@ -60,11 +82,16 @@ def app_factory(backend):
             if backend == "postgresql":
                 _truncate_all()
             db.engine.dispose()
+    limiter.reset()
 
 
-@pytest.fixture
-def app(app_factory):
-    return app_factory()
+def empty_tables(backend: str) -> None:
+    if backend == "postgresql":
+        _truncate_all()
+        return
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 def _prepare_schema(backend: str) -> None:

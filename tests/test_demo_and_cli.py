@@ -56,6 +56,9 @@ class FakeSMTP:
     def starttls(self):
         pass
 
+    def quit(self):
+        pass
+
     def login(self, user, password):
         pass
 
@@ -82,6 +85,23 @@ def test_send_mail_delivers_the_outbox_and_retries_failures(app_factory, monkeyp
     FakeSMTP.fail_for = set()
     again = app.test_cli_runner().invoke(args=["ppi", "send-mail"])
     assert "sent 1, failed 0" in again.output  # the delivered one is not sent twice
+
+
+def test_a_malformed_message_does_not_hold_up_the_others(app_factory, monkeypatch):
+    app = app_factory(MAIL_SERVER="smtp.test.org")
+    with app.app_context():
+        queue_mail("first@example.org", "First", "Hello")
+        queue_mail("bad\r\nBcc: victim@example.org", "Second", "Hello")
+        queue_mail("third@example.org", "Third\r\nBcc: victim@example.org", "Hello")
+        db.session.commit()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    FakeSMTP.sent, FakeSMTP.fail_for = [], set()
+    runner = app.test_cli_runner()
+    assert "sent 2, failed 1" in runner.invoke(args=["ppi", "send-mail"]).output
+    assert "sent 0, failed 1" in runner.invoke(args=["ppi", "send-mail"]).output  # only the bad one is retried
+    assert [m["To"] for m in FakeSMTP.sent] == ["first@example.org", "third@example.org"]
+    assert FakeSMTP.sent[1]["Subject"] == "Third Bcc: victim@example.org"  # one header line, no injected Bcc
+    assert all(m["Bcc"] is None for m in FakeSMTP.sent)
 
 
 def test_send_mail_without_smtp_says_so(app):

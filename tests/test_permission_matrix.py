@@ -9,12 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from ppi.accounts.models import ClusterMembership, Invitation
+from ppi.challenges.models import ChallengeAttachment, Question
+from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.mail import queue_mail
+from ppi.core.models import StoredFile
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from tests.conftest import add_challenge
 
 ROLES = [
-    None, "authority_admin", "authority_member", "company_admin", "company_member",
+    None, "authority_admin", "authority_member", "company_admin", "company_member", "other_company_admin",
     "cluster_admin", "cluster_member", "unverified_admin", "platform_admin",
 ]
 SIGNED_IN = ROLES[1:]
@@ -35,6 +39,11 @@ class Route:
 
 ALL = {"*": 200}
 COMPANY_PEOPLE = {"company_admin": 200, "company_member": 200, "platform_admin": 200}
+
+AUTHORITY_ONLY = {"authority_admin": 200, "authority_member": 200}
+# A draft exists only for its authors, the facilitating cluster and the platform admin; others get 404.
+DRAFT_VIEWERS = {None: 404, "*": 404, "authority_admin": 200, "authority_member": 200, "cluster_admin": 200,
+                 "cluster_member": 200, "platform_admin": 200}
 
 ROUTES = [
     Route("GET", "/", {None: 200, "*": 200}),
@@ -67,7 +76,7 @@ ROUTES = [
     Route("POST", "/organisations/{cluster}/membership-request", {"company_admin": 302}, {"message": "Hello"}),
     Route("POST", "/memberships/{membership}/accept", {"cluster_admin": 302}, {"note": ""}),
     Route("POST", "/memberships/{membership}/decline", {"cluster_admin": 302}, {"note": ""}),
-    Route("POST", "/memberships/{membership}/end", {}, {"note": ""}),  # only the requesting company (not a role here)
+    Route("POST", "/memberships/{membership}/end", {"other_company_admin": 302}, {"note": ""}),  # withdraws its request
     Route("GET", "/organisations/{company}/audit", {"company_admin": 200, "platform_admin": 200}),
     Route("GET", "/organisations/{unverified}/audit", {"*": 404, "unverified_admin": 200, "platform_admin": 200}),
     Route("POST", "/organisations/{unverified}/verification-request", {"*": 404, "unverified_admin": 403, "platform_admin": 403}),
@@ -78,6 +87,32 @@ ROUTES = [
     Route("GET", "/admin/audit", {"platform_admin": 200}),
     Route("GET", "/admin/outbox", {"platform_admin": 200}),
     Route("GET", "/admin/outbox/{message}", {"platform_admin": 200}),
+    Route("GET", "/challenges/", {None: 200, "*": 200}),
+    Route("GET", "/challenges/feed.atom", {None: 200, "*": 200}),
+    Route("GET", "/challenges/cpv", {None: 200, "*": 200}),
+    Route("GET", "/challenges/manage", {"*": 200, "platform_admin": 403}),
+    Route("GET", "/challenges/new", AUTHORITY_ONLY | {"authority_admin": 200, "authority_member": 200}),
+    Route("POST", "/challenges/new", {"authority_admin": 400, "authority_member": 400}, {"title": ""}),
+    Route("GET", "/challenges/{draft}", DRAFT_VIEWERS),
+    Route("GET", "/challenges/{published}", {None: 200, "*": 200}),
+    Route("GET", "/challenges/{draft}/edit", DRAFT_VIEWERS | {None: 302, "authority_admin": 200, "authority_member": 200,
+                                                             "cluster_admin": 403, "cluster_member": 403, "platform_admin": 403}),
+    Route("POST", "/challenges/{draft}/edit", DRAFT_VIEWERS | {None: 302, "authority_admin": 400, "authority_member": 400,
+                                                              "cluster_admin": 403, "cluster_member": 403, "platform_admin": 403},
+          {"title": ""}),
+    Route("POST", "/challenges/{draft}/status/in_moderation", DRAFT_VIEWERS | {None: 302, "authority_admin": 302,
+          "authority_member": 302, "cluster_admin": 403, "cluster_member": 403, "platform_admin": 403}),
+    Route("POST", "/challenges/{published}/status/cancelled", {"authority_admin": 302, "authority_member": 302}, {"reason": "Budget cut"}),
+    Route("POST", "/challenges/{published}/attachments", {"authority_admin": 400, "authority_member": 400}),
+    Route("GET", "/challenges/{published}/attachments/{attachment}", {None: 200, "*": 200}),
+    Route("POST", "/challenges/{published}/attachments/{attachment}/delete", {"authority_admin": 302, "authority_member": 302}),
+    Route("POST", "/challenges/{published}/questions", {"company_admin": 302, "company_member": 302, "other_company_admin": 302},
+          {"text": "Is there Wi-Fi?"}),
+    Route("POST", "/challenges/questions/{question}/answer", {"authority_admin": 302, "authority_member": 302},
+          {"q{question}-answer": "Yes"}),
+    Route("POST", "/challenges/{published}/follow", {"*": 302}, {"follow": "1"}),
+    Route("GET", "/notifications", ALL),
+    Route("POST", "/notifications/read", {"*": 302}),
 ]
 
 CASES = [pytest.param(role, route, id=f"{route.method} {route.path} as {role or 'anonymous'}") for route in ROUTES for role in ROLES]
@@ -91,7 +126,17 @@ def test_permission_matrix(app, world, client_as, role, route):
                                 created_by_id=world.users["company_admin"], expires_at=utcnow() + timedelta(days=7))
         db.session.add(invitation)
         db.session.commit()
+        challenge_ids = {"draft": add_challenge(world, ChallengeStatus.DRAFT, "A draft"), "published": add_challenge(world)}
+        stored = StoredFile(filename="brief.pdf", content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n%")
+        attachment = ChallengeAttachment(challenge_id=challenge_ids["published"], file=stored, title="Brief")
+        question = Question(challenge_id=challenge_ids["published"], asked_by_id=world.users["company_admin"],
+                            asker_organisation_id=world.orgs["company"], text="Is there Wi-Fi?")
+        db.session.add_all([attachment, question])
+        db.session.commit()
         ids = {
+            **challenge_ids,
+            "attachment": attachment.id,
+            "question": question.id,
             "invitation": invitation.id,
             **world.orgs,
             "company_member_user": world.users["company_member"],
@@ -99,7 +144,8 @@ def test_permission_matrix(app, world, client_as, role, route):
             "message": message.id,
         }
     client = client_as(role)
-    response = client.open(route.path.format(**ids), method=route.method, data=route.data)
+    data = {key.format(**ids): value for key, value in route.data.items()}
+    response = client.open(route.path.format(**ids), method=route.method, data=data)
     assert response.status_code == route.status_for(role), response.get_data(as_text=True)[:500]
 
 

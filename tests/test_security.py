@@ -116,7 +116,7 @@ def test_unexpected_errors_render_the_500_page(app, world, client, monkeypatch):
     from ppi.main import views
 
     monkeypatch.setattr(views, "render_template", lambda *a, **k: 1 / 0)
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)
     response = client.get("/")
     assert response.status_code == 500 and "Something went wrong on our side" in response.get_data(as_text=True)
 
@@ -154,3 +154,26 @@ def test_bad_input_never_produces_a_server_error(app, world, client_as, path, ro
     for arg in ("?page=-1", "?page=99999999999999999999", "?kind=%00", "?status=zzz"):
         assert client_as("platform_admin").get("/admin/organisations" + arg).status_code < 500
         assert client.get("/organisations/" + arg).status_code < 500
+
+
+VALID_ORGANISATION = {"name": "Renamed ApS", "country": "DK", "nuts_code": "DK031", "registration_number": "1",
+                      "website": "", "description": "", "staff_headcount": "3", "annual_turnover_eur": "1",
+                      "balance_sheet_total_eur": "1"}
+FIELD_NASTY = ["sNaN", "NaN", "-Infinity", "1e999", "\r\nBcc: x@example.org", "x" * 3000, "\x00", "-1"]
+
+
+def test_one_bad_field_in_an_otherwise_valid_form_never_produces_a_server_error(app, world, client_as):
+    client = client_as("company_admin")
+    url = f"/organisations/{world.orgs['company']}/edit"
+    for name in VALID_ORGANISATION:
+        for value in FIELD_NASTY:
+            response = client.post(url, data={**VALID_ORGANISATION, name: value})
+            assert response.status_code < 500, (name, value)
+
+
+@pytest.mark.parametrize("path", ["/organisations/99999999999999999999", "/organisations/2147483648",
+                                  "/admin/organisations/9223372036854775808", "/challenges/2147483648",
+                                  "/admin/outbox/99999999999999999999"])
+def test_ids_beyond_the_database_range_are_not_found(client_as, world, path):
+    assert client_as("platform_admin").get(path).status_code == 404
+    assert client_as("company_admin").post("/users/99999999999999999999/role", data={"role": "admin"}).status_code == 404

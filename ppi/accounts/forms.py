@@ -4,7 +4,6 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -21,7 +20,7 @@ from ppi.accounts.labels import AUTHORITY_TYPE_LABELS, KIND_LABELS, ROLE_LABELS
 from ppi.accounts.models import AuthorityType, OrganisationKind, OrgRole
 from ppi.accounts.workflow import VerificationStatus
 from ppi.accounts.passwords import password_problems
-from ppi.core.forms import choices
+from ppi.core.forms import FiniteDecimalField, choices, single_line
 from ppi.core.geo import country_choices, nuts_error
 from ppi.core.timeutil import timezone_choices
 
@@ -47,7 +46,7 @@ def _require(field, message=None) -> bool:
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name of the organisation"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
+    name = StringField(_l("Name of the organisation"), validators=[DataRequired(), Length(max=200)], filters=[single_line])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     nuts_code = StringField(
         _l("NUTS region code"),
@@ -56,7 +55,7 @@ class OrganisationForm(FlaskForm):
         description=_l("The EU statistical region, e.g. DK03 (Southern Denmark) or DK031 (Fyn). Leave empty outside the EU, EFTA and candidate countries."),
     )
     registration_number = StringField(
-        _l("Registration or VAT number"), validators=[DataRequired(), Length(max=64)], filters=[_strip],
+        _l("Registration or VAT number"), validators=[DataRequired(), Length(max=64)], filters=[single_line],
         description=_l("E.g. the CVR number in Denmark."),
     )
     website = URLField(_l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=255)], filters=[_strip])
@@ -71,10 +70,10 @@ class OrganisationForm(FlaskForm):
         _l("Staff headcount (annual work units)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)],
         description=_l("Companies only: the three figures give your size class by the EU SME definition."),
     )
-    annual_turnover_eur = DecimalField(
+    annual_turnover_eur = FiniteDecimalField(
         _l("Annual turnover (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**13)]
     )
-    balance_sheet_total_eur = DecimalField(
+    balance_sheet_total_eur = FiniteDecimalField(
         _l("Annual balance-sheet total (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**13)]
     )
 
@@ -153,7 +152,7 @@ def _password_pair(email_field: str | None = None, name_field: str | None = None
 
 
 class AccountFieldsMixin:
-    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[_strip],
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[single_line],
                                render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)],
                        filters=[_lower], render_kw={"autocomplete": "email"})
@@ -206,7 +205,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[_strip])
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[single_line])
     timezone = SelectField(_l("Time zone"), description=_l("Dates and deadlines are shown in this zone."))
     locale = SelectField(_l("Language"))
 

@@ -137,6 +137,8 @@ def organisation_admins(org: Organisation) -> list[User]:
 
 
 ORGANISATION_FIELDS = [field.name for field in fields(OrganisationData)]
+# Changing any of these makes a verified organisation someone else: the platform admin checks it again.
+IDENTITY_FIELDS = {"name", "registration_number", "country", "authority_type"}
 
 
 def sign_up(org_data: OrganisationData, account: AccountData) -> User:
@@ -169,6 +171,11 @@ def update_organisation(actor: User, org: Organisation, data: OrganisationData) 
             actor, "organisation.updated", org, organisation_id=org.id,
             before={name: before[name] for name in changed}, after={name: after[name] for name in changed},
         )
+    if org.is_verified and set(changed) & IDENTITY_FIELDS:
+        _change_verification(actor, org, VerificationStatus.PENDING, _("The organisation changed who it is: %(fields)s.",
+                                                                       fields=", ".join(sorted(set(changed) & IDENTITY_FIELDS))))
+        for admin in platform_admins():
+            _mail(admin, _l("New organisation to verify: %(name)s", name=org.name), "mail/verification_needed.txt", org=org)
 
 
 def set_verification(actor: User, org: Organisation, target: VerificationStatus, note: str | None = None) -> None:
@@ -327,8 +334,9 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
 
 
 def open_invitation(token: str) -> Invitation | None:
+    """The invitation for this token while it may still be used (its organisation verified)."""
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
-    if invitation is None or not invitation.is_open(utcnow()):
+    if invitation is None or not invitation.is_open(utcnow()) or not invitation.organisation.is_verified:
         return None
     return invitation
 
@@ -341,8 +349,15 @@ def accept_invitation(token: str, account: AccountData) -> User:
         raise DomainError(_("This invitation is for %(email)s: sign up with that address.", email=invitation.email))
     user = _new_user(account, invitation.organisation, invitation.role)
     db.session.flush()
-    invitation.accepted_at = utcnow()
-    invitation.accepted_by_id = user.id
+    claimed = db.session.execute(  # single use even when two people click at the same moment
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(accepted_at=utcnow(), accepted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise DomainError(_("This invitation is invalid, used or expired. Ask for a new one."))
+    db.session.refresh(invitation)
     audit.record(user, "invitation.accepted", invitation, organisation_id=invitation.organisation_id)
     audit.record(user, "user.created", user, organisation_id=invitation.organisation_id,
                  after={"email": user.email, "role": user.org_role.value})

@@ -56,6 +56,7 @@ def _form_error(form, field_name: str, error: DomainError) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_IP"], methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))

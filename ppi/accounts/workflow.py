@@ -18,7 +18,7 @@ VERIFICATION = StateMachine(
     {
         V.PENDING: {V.VERIFIED, V.REJECTED},
         V.REJECTED: {V.PENDING},  # the organisation corrects its profile and asks again
-        V.VERIFIED: {V.SUSPENDED},
+        V.VERIFIED: {V.SUSPENDED, V.PENDING},  # PENDING: it changed its name, number, country or type
         V.SUSPENDED: {V.VERIFIED},
     }
 )

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     FileField,
     Form,
@@ -29,7 +28,7 @@ from ppi.challenges import cpv
 from ppi.challenges.labels import CONTRACT_KIND_LABELS, EU_LANGUAGES, IPR_LABELS, STATUS_LABELS
 from ppi.challenges.services import CRITERIA_MESSAGES, DEADLINE_MESSAGES, ChallengeData, ChallengeFilters, CriterionData
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus, criteria_problems, deadline_problems
-from ppi.core.forms import choices
+from ppi.core.forms import FiniteDecimalField, choices, single_line
 from ppi.core.geo import NUTS_PATTERN
 from ppi.core.timeutil import utcnow
 
@@ -66,7 +65,7 @@ class CriterionForm(Form):
 
 
 class ChallengeForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[_strip])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[single_line])
     summary = TextAreaField(_l("Short summary"), validators=[DataRequired(), Length(max=500)], filters=[_strip],
                             description=_l("Two or three sentences shown in the list of challenges."))
     description = TextAreaField(
@@ -79,9 +78,9 @@ class ChallengeForm(FlaskForm):
     test_setting = TextAreaField(_l("Test setting"), validators=[DataRequired(), Length(max=2000)], filters=[_strip],
                                  description=_l("Where and with whom, e.g. \"3 care homes, about 40 care staff\"."))
     test_users_offered = IntegerField(_l("Number of test users offered"), validators=[DataRequired(), NumberRange(min=1, max=100000)])
-    pilot_budget_eur = DecimalField(_l("Pilot budget (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**12)],
+    pilot_budget_eur = FiniteDecimalField(_l("Pilot budget (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**12)],
                                     description=_l("May be 0."))
-    estimated_contract_value_eur = DecimalField(
+    estimated_contract_value_eur = FiniteDecimalField(
         _l("Estimated value of a later contract (EUR, excl. VAT)"), places=2,
         validators=[Optional(), NumberRange(min=0, max=10**13)],
         description=_l("Optional. Include options and renewals (Art 5 Dir. 2014/24/EU); the procurement tracker uses it."),

@@ -3,7 +3,6 @@ import click
 from flask.cli import AppGroup
 
 from ppi.core import mail
-from ppi.extensions import db
 
 ppi_cli = AppGroup("ppi", help="PPI administration commands.")
 
@@ -20,5 +19,4 @@ def send_mail(limit: int) -> None:
             f"MAIL_SERVER is not set; {pending} message(s) wait in the outbox (readable by the platform admin)."
         )
     report = mail.deliver_pending(limit)
-    db.session.commit()
     click.echo(f"sent {report.sent}, failed {report.failed}")

@@ -66,7 +66,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/static/"):
             return error
-        message = error.description if error.code in (400, 429) else ""
+        message = error.description if error.code == 400 else ""
         return render_error(error.code or 500, message)
 
     @app.errorhandler(Exception)

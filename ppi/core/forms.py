@@ -1,7 +1,9 @@
 """Form pieces shared by every domain."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import DecimalField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -19,3 +21,20 @@ class ReasonForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField or RadioField from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal that is a number: NaN and Infinity are refused as invalid input."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+def single_line(value):
+    """Strip, and turn line breaks and other control characters into spaces (names, subjects, titles)."""
+    if not isinstance(value, str):
+        return value
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())

@@ -15,6 +15,7 @@ MAX_ATTEMPTS = 5
 
 
 def queue_mail(to_address: str, subject: str, body: str) -> OutboxMessage:
+    subject = " ".join(subject.split())[:255]  # a header is one line, whatever the text it came from
     message = OutboxMessage(to_address=to_address, subject=subject, body=body)
     db.session.add(message)
     return message
@@ -26,8 +27,8 @@ class DeliveryReport:
     failed: int = 0
 
 
-def pending_messages(limit: int) -> list[OutboxMessage]:
-    """Unsent messages, oldest first; rows are locked so that two senders never send one twice."""
+def pending_messages(limit: int, skip_ids: frozenset[int] = frozenset()) -> list[OutboxMessage]:
+    """Unsent messages, oldest first; the rows are locked so that two senders never take the same one."""
     stmt = (
         sa.select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
@@ -35,6 +36,8 @@ def pending_messages(limit: int) -> list[OutboxMessage]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if skip_ids:
+        stmt = stmt.where(OutboxMessage.id.not_in(skip_ids))
     return list(db.session.scalars(stmt))
 
 
@@ -59,25 +62,41 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
 
 
 def deliver_pending(limit: int = 100) -> DeliveryReport:
-    """Send pending messages over SMTP; a failure is recorded on the message and retried later."""
+    """Send pending messages over SMTP one at a time, committing after each, so none is ever sent twice.
+
+    A message that fails (refused by the server, or malformed) records the error and is retried by a later
+    run, up to MAX_ATTEMPTS; it never holds up the others.
+    """
     report = DeliveryReport()
-    messages = pending_messages(limit)
-    if not messages:
-        return report
-    with _smtp_connection() as connection:
-        for message in messages:
-            message.attempts += 1
-            try:
-                connection.send_message(_as_email(message))
-            except smtplib.SMTPException as error:
-                message.last_error = str(error)
-                report.failed += 1
-            else:
-                message.sent_at = utcnow()
-                message.last_error = None
-                report.sent += 1
-    db.session.flush()
+    tried: set[int] = set()
+    connection = None
+    try:
+        while len(tried) < limit:
+            batch = pending_messages(1, frozenset(tried))
+            if not batch:
+                break
+            message = batch[0]
+            tried.add(message.id)
+            connection = connection or _smtp_connection()
+            _send(connection, message, report)
+            db.session.commit()
+    finally:
+        if connection is not None:
+            connection.quit()
     return report
+
+
+def _send(connection: smtplib.SMTP, message: OutboxMessage, report: DeliveryReport) -> None:
+    message.attempts += 1
+    try:
+        connection.send_message(_as_email(message))
+    except (smtplib.SMTPException, ValueError) as error:
+        message.last_error = str(error)[:2000]
+        report.failed += 1
+    else:
+        message.sent_at = utcnow()
+        message.last_error = None
+        report.sent += 1
 
 
 def external_url(endpoint: str, **values) -> str:

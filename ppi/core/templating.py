@@ -28,6 +28,12 @@ def country_name(code: str) -> str:
     return country_names(str(get_locale())).get(code, code)
 
 
+def _content_language() -> str:
+    """The language the page's text is in: the chosen one once it has a catalogue, English until then."""
+    locale = str(get_locale())
+    return locale if locale in current_app.config["TRANSLATED_LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def register_templating(app: Flask) -> None:
     app.add_template_filter(datetime_filter, "datetime")
     app.add_template_filter(date_filter, "date")
@@ -41,5 +47,6 @@ def register_templating(app: Flask) -> None:
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
+            "content_language": _content_language(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -237,3 +237,28 @@ def test_directory_filters_by_kind_and_paginates(app_factory, world_factory):
     assert "Page 1 of 2" in client.get("/organisations/").get_data(as_text=True)
     assert client.get("/organisations/?page=999").status_code == 200
     assert client.get("/organisations/?page=abc&kind=<script>").status_code == 200
+
+
+def test_a_verified_organisation_that_changes_who_it_is_is_checked_again(app, world, client_as):
+    client = client_as("authority_admin")
+    org_id = world.orgs["authority"]
+    form = {"name": "Test Region", "country": "DK", "nuts_code": "DK03", "registration_number": "12345678",
+            "website": "", "description": "Now with a description", "authority_type": "sub_central"}
+    assert client.post(f"/organisations/{org_id}/edit", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Organisation, org_id).is_verified  # a description is not an identity
+    form.update(name="Ministry of Health", authority_type="central_government")
+    assert client.post(f"/organisations/{org_id}/edit", data=form).status_code == 302
+    with app.app_context():
+        org = db.session.get(Organisation, org_id)
+        assert org.verification_status == VerificationStatus.PENDING
+        assert "authority_type, name" in org.verification_note
+        assert db.session.scalar(sa.select(OutboxMessage.to_address).where(OutboxMessage.subject.contains("Ministry of Health"))) == "root@platform.test.org"
+    assert client.post(f"/organisations/{org_id}/people", data={"email": "", "role": "member"}).status_code == 403
+
+
+def test_invitations_of_a_suspended_organisation_stop_working(app, world, client_as, client):
+    token = create_invitation(client_as("company_admin"), world.orgs["company"])
+    client_as("platform_admin").post(f"/admin/organisations/{world.orgs['company']}", data={"decision": "suspended", "note": "Fraud"})
+    assert client.get(f"/join/{token}").status_code == 404
+    assert client.post(f"/join/{token}", data=join_form()).status_code == 404

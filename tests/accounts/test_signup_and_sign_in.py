@@ -197,4 +197,4 @@ def test_profile_sets_name_time_zone_and_language(app, world, client_as):
     with app.app_context():
         user = db.session.get(User, world.users["company_member"])
         assert (user.display_name, user.timezone, user.locale) == ("Mia", "Europe/Vienna", "de")
-    assert '<html lang="de">' in client.get("/").get_data(as_text=True)
+    assert 'value="de" lang="de" selected' in client.get("/").get_data(as_text=True)
