@@ -440,6 +440,18 @@ def managed_challenges(user: User) -> sa.Select:
     )
 
 
+def unanswered_counts(challenge_ids: list[int]) -> dict[int, int]:
+    """Unanswered questions per challenge, in one query."""
+    if not challenge_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Question.challenge_id, sa.func.count())
+        .where(Question.challenge_id.in_(challenge_ids), Question.answered_at.is_(None))
+        .group_by(Question.challenge_id)
+    )
+    return dict(rows.all())
+
+
 def unanswered_questions(challenge: Challenge) -> list[Question]:
     return list(db.session.scalars(
         sa.select(Question).where(Question.challenge_id == challenge.id, Question.answered_at.is_(None)).order_by(Question.asked_at)

@@ -72,7 +72,8 @@ def manage():
     require(current_user.organisation is not None)
     page = db.paginate(services.managed_challenges(current_user), page=_page(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("challenges/manage.html", page=page)
+    unanswered = services.unanswered_counts([challenge.id for challenge in page.items])
+    return render_template("challenges/manage.html", page=page, unanswered=unanswered)
 
 
 def _form_for(challenge: Challenge | None, lead_authority_id: int) -> ChallengeForm:

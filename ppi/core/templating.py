@@ -5,7 +5,7 @@ from decimal import Decimal
 from flask import Flask, current_app, request
 from ppi.core.geo import country_names
 from ppi.core.text import render_markdown
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
@@ -48,5 +48,6 @@ def register_templating(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "content_language": _content_language(),
+            "current_timezone": str(get_timezone()),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
