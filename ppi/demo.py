@@ -124,7 +124,7 @@ MEMBERSHIPS = [  # (company, cluster, accepted?)
 # who would do it: authorities submit, evaluate, cancel and archive; clusters publish or return. Times are
 # days from the moment the demo is loaded (negative: in the past), at a local hour of the platform's zone.
 
-A = ChallengeStatus
+S = ChallengeStatus
 ODENSE, SONDERBORG = "Odense Municipality", "Sønderborg Municipality"
 HEALTH_TECH, DIGI = "Health-Tech Cluster South", "Digitalisation Cluster Denmark"
 
@@ -153,7 +153,7 @@ class Ask:
 
 
 @dataclass
-class FollowIt:
+class Follower:
     user: str
 
 
@@ -179,7 +179,7 @@ class DemoChallenge:
     ipr_note: str | None
     criteria: list[tuple[str, int, str]]
     partners: list[str] = field(default_factory=list)
-    events: list[Move | Ask | FollowIt] = field(default_factory=list)
+    events: list[Move | Ask | Follower] = field(default_factory=list)
 
 
 CHALLENGES = [
@@ -216,9 +216,9 @@ We describe the need, not the solution: sensors, radar, floor mats or something 
                   ("Data protection and security", 20, "GDPR, EU hosting, no image recording"),
                   ("Plan and price for a later contract", 20, "Realistic implementation plan and total cost")],
         partners=[SONDERBORG],
-        events=[Move("eldercare@odense.example.org", A.IN_MODERATION, -18),
-                Move("cluster@healthtech.example.org", A.PUBLISHED, -15, "Clear need; published."),
-                FollowIt("anna@caresense.example.org"), FollowIt("ceo@fallguard.example.org"),
+        events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -18),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -15, "Clear need; published."),
+                Follower("anna@caresense.example.org"), Follower("ceo@fallguard.example.org"),
                 Ask("anna@caresense.example.org",
                     "Our CareSense units are mounted on the ceiling above the bed. May we drill in residents' rooms, "
                     "or must everything stand on furniture?", -10,
@@ -257,9 +257,9 @@ We need a solution that:
                   ("Ease of use for teachers and parents", 30, "Tested with real users, accessibility"),
                   ("Open interfaces and data portability", 15, "Documented interfaces, export of all data"),
                   ("Price of a later contract", 15, "Licence and operation for 16 schools over 4 years")],
-        events=[Move("innovation@sonderborg.example.org", A.IN_MODERATION, -11),
-                Move("admin@digicluster.example.org", A.PUBLISHED, -9),
-                FollowIt("bids@nordicdata.example.org"),
+        events=[Move("innovation@sonderborg.example.org", S.IN_MODERATION, -11),
+                Move("admin@digicluster.example.org", S.PUBLISHED, -9),
+                Follower("bids@nordicdata.example.org"),
                 Ask("bids@nordicdata.example.org",
                     "Do the schools already have an up-to-date list of which teacher may teach which subject?", -5,
                     answer_by="innovation@sonderborg.example.org",
@@ -291,8 +291,8 @@ We need:
         ipr_note=None,
         criteria=[("Effect on waiting time for beds", 40, ""), ("Fit with hospital workflows", 30, ""),
                   ("Security and integration", 15, ""), ("Total cost of ownership", 15, "")],
-        events=[Move("innovation@rsyd.example.org", A.IN_MODERATION, -44),
-                Move("facilitator@healthtech.example.org", A.PUBLISHED, -42)],
+        events=[Move("innovation@rsyd.example.org", S.IN_MODERATION, -44),
+                Move("facilitator@healthtech.example.org", S.PUBLISHED, -42)],
     ),
     DemoChallenge(
         author="innovation@sonderborg.example.org", cluster=DIGI, created=-8, deadlines=(16, 44),
@@ -319,9 +319,9 @@ The solution should support the municipality's goal of a climate-neutral buildin
         ipr_note="The municipality owns the measured data and may publish it as open data.",
         criteria=[("Energy saved and how it is documented", 40, ""), ("Ease of use for caretakers", 25, ""),
                   ("Open data and interfaces", 20, ""), ("Cost of a later roll-out", 15, "")],
-        events=[Move("innovation@sonderborg.example.org", A.IN_MODERATION, -7),
-                Move("admin@digicluster.example.org", A.PUBLISHED, -5),
-                FollowIt("bids@nordicdata.example.org"),
+        events=[Move("innovation@sonderborg.example.org", S.IN_MODERATION, -7),
+                Move("admin@digicluster.example.org", S.PUBLISHED, -5),
+                Follower("bids@nordicdata.example.org"),
                 Ask("bids@nordicdata.example.org",
                     "Can we read data from the existing building management systems, or only from new meters?", -3,
                     answer_by="innovation@sonderborg.example.org",
@@ -351,9 +351,9 @@ We need:
         ipr_note=None,
         criteria=[("Effect on medication errors", 40, ""), ("Usability for older citizens", 35, ""),
                   ("Price", 25, "")],
-        events=[Move("eldercare@odense.example.org", A.IN_MODERATION, -74),
-                Move("cluster@healthtech.example.org", A.PUBLISHED, -70),
-                Move("eldercare@odense.example.org", A.IN_EVALUATION, -24)],
+        events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -74),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -70),
+                Move("eldercare@odense.example.org", S.IN_EVALUATION, -24)],
     ),
     DemoChallenge(
         author="procurement@rsyd.example.org", cluster=HEALTH_TECH, created=-150, deadlines=(-120, -100),
@@ -376,10 +376,10 @@ We needed:
         ipr_note="Planning rules developed in the pilot belong to the region.",
         criteria=[("Effect on waiting time and kilometres", 50, ""), ("Integration with booking", 30, ""),
                   ("Price", 20, "")],
-        events=[Move("procurement@rsyd.example.org", A.IN_MODERATION, -148),
-                Move("cluster@healthtech.example.org", A.PUBLISHED, -145),
-                Move("procurement@rsyd.example.org", A.IN_EVALUATION, -99),
-                Move("procurement@rsyd.example.org", A.NO_AWARD, -80,
+        events=[Move("procurement@rsyd.example.org", S.IN_MODERATION, -148),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -145),
+                Move("procurement@rsyd.example.org", S.IN_EVALUATION, -99),
+                Move("procurement@rsyd.example.org", S.NO_AWARD, -80,
                      "Two proposals were received. Neither could exchange data with the hospitals' booking systems "
                      "within the pilot budget. We will describe the interfaces better and post the challenge again.")],
     ),
@@ -402,10 +402,10 @@ We needed:
         cpv=["60100000", "34144900"], nuts="DK032", languages=["da", "de"], ipr=IprModel.COMPANY_LICENCE,
         ipr_note=None,
         criteria=[("Journey time and continuity for pupils", 45, ""), ("Emissions", 35, ""), ("Price", 20, "")],
-        events=[Move("innovation@sonderborg.example.org", A.IN_MODERATION, -39),
-                Move("admin@digicluster.example.org", A.PUBLISHED, -37),
-                FollowIt("bids@nordicdata.example.org"),
-                Move("innovation@sonderborg.example.org", A.CANCELLED, -3,
+        events=[Move("innovation@sonderborg.example.org", S.IN_MODERATION, -39),
+                Move("admin@digicluster.example.org", S.PUBLISHED, -37),
+                Follower("bids@nordicdata.example.org"),
+                Move("innovation@sonderborg.example.org", S.CANCELLED, -3,
                      "The city council has decided to tender school transport together with three neighbouring "
                      "municipalities in 2027. This need will be part of that tender; we thank everyone for their "
                      "questions.")],
@@ -428,13 +428,13 @@ We needed:
         cpv=["38432000", "38550000"], nuts="DK031", languages=["da", "en"], ipr=IprModel.COMPANY_LICENCE,
         ipr_note=None,
         criteria=[("Accuracy of the measurements", 40, ""), ("Usability in the classroom", 30, ""), ("Price", 30, "")],
-        events=[Move("eldercare@odense.example.org", A.IN_MODERATION, -398),
-                Move("admin@digicluster.example.org", A.PUBLISHED, -395),
-                Move("eldercare@odense.example.org", A.IN_EVALUATION, -349),
-                Move("eldercare@odense.example.org", A.NO_AWARD, -330,
+        events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -398),
+                Move("admin@digicluster.example.org", S.PUBLISHED, -395),
+                Move("eldercare@odense.example.org", S.IN_EVALUATION, -349),
+                Move("eldercare@odense.example.org", S.NO_AWARD, -330,
                      "The proposals showed that suitable sensors are sold as standard products: the municipality "
                      "will buy them in an ordinary tender rather than through an innovation pilot."),
-                Move("admin@digicluster.example.org", A.ARCHIVED, -300)],
+                Move("admin@digicluster.example.org", S.ARCHIVED, -300)],
     ),
     DemoChallenge(
         author="innovation@rsyd.example.org", cluster=HEALTH_TECH, created=-4, deadlines=(30, 60),
@@ -459,7 +459,7 @@ We need:
         criteria=[("Effect on readmissions", 40, ""), ("Usability for ward and home care staff", 30, ""),
                   ("Use of national standards", 15, ""), ("Price", 15, "")],
         partners=[ODENSE],
-        events=[Move("procurement@rsyd.example.org", A.IN_MODERATION, -1)],
+        events=[Move("procurement@rsyd.example.org", S.IN_MODERATION, -1)],
     ),
     DemoChallenge(
         author="eldercare@odense.example.org", cluster=HEALTH_TECH, created=-6, deadlines=(25, 55),
@@ -480,9 +480,9 @@ We need support that:
         cpv=["33196200", "42416000"], nuts="DK031", languages=["da", "en"], ipr=IprModel.COMPANY_LICENCE,
         ipr_note=None,
         criteria=[("Effect on strain and injuries", 45, ""), ("Usability in small homes", 35, ""), ("Price", 20, "")],
-        events=[Move("eldercare@odense.example.org", A.IN_MODERATION, -5,
+        events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -5,
                      brand_note="About 200 homes already have these hoists; a solution must fit them."),
-                Move("facilitator@healthtech.example.org", A.DRAFT, -3,
+                Move("facilitator@healthtech.example.org", S.DRAFT, -3,
                      "Please describe the hoists by their function (ceiling hoists with a standard spreader bar) "
                      "and add \"or equivalent\" if you name the make. Also state how many homes have them, so that "
                      "companies can size their proposals.")],
@@ -569,7 +569,7 @@ def _load_challenges() -> list[Challenge]:
                 challenge_services.transition(user(event.actor), challenge, event.target, event.reason,
                                               brand_note=event.brand_note,
                                               now=at(event.day, 11) if event.day is not None else None)
-            elif isinstance(event, FollowIt):
+            elif isinstance(event, Follower):
                 challenge_services.follow(user(event.user), challenge)
             else:
                 question = challenge_services.ask_question(user(event.asker), challenge, event.text, now=at(event.day, 14))

@@ -34,13 +34,19 @@ limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 
 
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless each connection asks for them."""
+def _sqlite_setup(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless each connection asks for them, and its lower() knows only ASCII:
+    `casefold()` gives searches the same case rules for every alphabet (Æ/æ, Ö/ö)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
 def submitted_email() -> str:

@@ -1,6 +1,6 @@
 """Forms for posting, moderating, searching and asking about challenges."""
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from babel import Locale
 from flask_babel import get_locale, get_timezone, lazy_gettext as _l
@@ -28,9 +28,9 @@ from ppi.challenges import cpv
 from ppi.challenges.labels import CONTRACT_KIND_LABELS, EU_LANGUAGES, IPR_LABELS, STATUS_LABELS
 from ppi.challenges.services import CRITERIA_MESSAGES, DEADLINE_MESSAGES, ChallengeData, ChallengeFilters, CriterionData
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus, criteria_problems, deadline_problems
-from ppi.core.forms import FiniteDecimalField, choices, single_line
+from ppi.core.forms import FiniteDecimalField, PlausibleDate, choices, single_line
 from ppi.core.geo import NUTS_PATTERN
-from ppi.core.timeutil import utcnow
+from ppi.core.timeutil import local_to_utc, utc_to_local, utcnow
 
 CRITERIA_ROWS = 6
 
@@ -48,14 +48,14 @@ def to_utc(local: datetime | None) -> datetime | None:
     """A time typed in the user's time zone, as aware UTC."""
     if local is None:
         return None
-    return local.replace(tzinfo=get_timezone()).astimezone(timezone.utc)
+    return local_to_utc(local, str(get_timezone()))
 
 
 def to_local(value: datetime | None) -> datetime | None:
     """An aware UTC time as the naive local time a datetime-local input shows."""
     if value is None:
         return None
-    return value.astimezone(get_timezone()).replace(tzinfo=None)
+    return utc_to_local(value, str(get_timezone()))
 
 
 class CriterionForm(Form):
@@ -96,9 +96,9 @@ class ChallengeForm(FlaskForm):
     ipr_model = RadioField(_l("Intellectual property"), choices=choices(IPR_LABELS.items()),
                            validators=[DataRequired(message=_l("Choose the IPR model."))])
     ipr_note = TextAreaField(_l("IPR note"), validators=[Optional(), Length(max=2000)], filters=[_strip])
-    questions_deadline = DateTimeLocalField(_l("Questions deadline"), validators=[DataRequired(message=_l("Give a date and time."))],
+    questions_deadline = DateTimeLocalField(_l("Questions deadline"), validators=[DataRequired(message=_l("Give a date and time.")), PlausibleDate()],
                                             format="%Y-%m-%dT%H:%M")
-    proposal_deadline = DateTimeLocalField(_l("Proposal deadline"), validators=[DataRequired(message=_l("Give a date and time."))],
+    proposal_deadline = DateTimeLocalField(_l("Proposal deadline"), validators=[DataRequired(message=_l("Give a date and time.")), PlausibleDate()],
                                            format="%Y-%m-%dT%H:%M", description=_l("In your time zone (see your profile)."))
     cluster_id = SelectField(_l("Facilitating cluster"), coerce=int, validators=[DataRequired()],
                              description=_l("The cluster moderates the challenge and facilitates the pilot."))
@@ -132,10 +132,6 @@ class ChallengeForm(FlaskForm):
         if field.data == 0:
             raise ValidationError(_l("Choose the facilitating cluster."))
 
-    def validate_change_note(self, field):
-        if self.published and not field.data:
-            raise ValidationError(_l("Say what changed and why: everyone will read it."))
-
     def filled_criteria(self) -> list[CriterionData]:
         return [
             CriterionData(name=row.form.name.data, weight=row.form.weight.data or 0, description=row.form.description.data)
@@ -148,14 +144,19 @@ class ChallengeForm(FlaskForm):
             if row.form.name.data and not row.form.weight.data and not row.form.weight.errors:
                 row.form.weight.errors.append(_l("Give the weight."))
                 valid = False
+        if self.published and not self.change_note.data:
+            self.change_note.errors = [*self.change_note.errors, _l("Say what changed and why: everyone will read it.")]
+            valid = False
         problems = criteria_problems([c.weight for c in self.filled_criteria()])
         if problems:
-            self.criteria.errors.append(CRITERIA_MESSAGES[problems[0]])
+            self.criteria.errors.append(str(CRITERIA_MESSAGES[problems[0]]))
             valid = False
+        if self.questions_deadline.errors or self.proposal_deadline.errors:
+            return False
         questions, proposals = to_utc(self.questions_deadline.data), to_utc(self.proposal_deadline.data)
         for problem in deadline_problems(questions, proposals, utcnow()):
             if problem != "missing":
-                self.proposal_deadline.errors.append(DEADLINE_MESSAGES[problem])
+                self.proposal_deadline.errors.append(str(DEADLINE_MESSAGES[problem]))
                 valid = False
         return valid
 
@@ -172,15 +173,18 @@ class ChallengeForm(FlaskForm):
         )
 
     def fill_from(self, challenge) -> None:
-        """Show a saved challenge in the form, times in the user's zone."""
-        self.process(obj=challenge, data={
+        """Show a saved challenge in the form, times in the user's zone. (Not `process(obj=…)`: WTForms
+        lets the object's attributes win over `data`, and the stored forms of these fields are not what is typed.)"""
+        as_typed = {
             "cpv_codes": ", ".join(cpv.with_check_digit(code) for code in challenge.codes),
             "questions_deadline": to_local(challenge.questions_deadline),
             "proposal_deadline": to_local(challenge.proposal_deadline),
             "partner_ids": [p.organisation_id for p in challenge.partners],
             "criteria": [{"name": c.name, "weight": c.weight, "description": c.description or ""} for c in challenge.criteria],
             "contract_kind": challenge.contract_kind.value, "ipr_model": challenge.ipr_model.value,
-        })
+        }
+        stored = {name: getattr(challenge, name) for name in self._fields if hasattr(challenge, name)}
+        self.process(data={**stored, **as_typed})
         while len(self.criteria) < CRITERIA_ROWS:
             self.criteria.append_entry()
 
@@ -225,8 +229,8 @@ class FilterForm(FlaskForm):
     cpv = SelectField(_l("CPV division"), validators=[Optional()])
     region = StringField(_l("Region (NUTS)"), validators=[Optional(), Length(max=5)], filters=[lambda v: v.strip().upper() if v else v])
     authority = SelectField(_l("Authority"), validators=[Optional()])
-    deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
-    deadline_to = DateField(_l("Deadline until"), validators=[Optional()])
+    deadline_from = DateField(_l("Deadline from"), validators=[Optional(), PlausibleDate()])
+    deadline_to = DateField(_l("Deadline until"), validators=[Optional(), PlausibleDate()])
     sort = SelectField(_l("Sort by"), choices=choices([("deadline", _l("Deadline, soonest first")), ("newest", _l("Newest first")),
                                                        ("title", _l("Title"))]), validators=[Optional()])
 

@@ -23,9 +23,14 @@ def is_moderator(user, challenge: Challenge) -> bool:
     return acts_for_verified(user, OrganisationKind.CLUSTER) and user.organisation_id == challenge.cluster_id
 
 
+def is_public(challenge: Challenge) -> bool:
+    """Published at some point and not back in draft; a draft cancelled before publication stays private."""
+    return challenge.status in PUBLIC_STATUSES and challenge.published_at is not None
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
     return (
-        challenge.status in PUBLIC_STATUSES
+        is_public(challenge)
         or is_owner(user, challenge)
         or is_moderator(user, challenge)
         or is_platform_admin(user)

@@ -391,17 +391,17 @@ SORTS = {
 
 
 def _text_match(query: str):
-    """Full-text search: PostgreSQL's own; on SQLite, every word must appear (case-insensitive)."""
+    """Full-text search: PostgreSQL's own; on SQLite, every word must appear, in any letter case."""
     document = Challenge.title + " " + Challenge.summary + " " + Challenge.description
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.func.to_tsvector("simple", document).op("@@")(sa.func.websearch_to_tsquery("simple", query))
-    words = [word for word in query.lower().split() if word][:10]
-    return sa.and_(*(sa.func.lower(document).contains(word, autoescape=True) for word in words))
+    words = query.casefold().split()[:10]
+    return sa.and_(*(sa.func.casefold(document).contains(word, autoescape=True) for word in words))
 
 
 def public_challenges(filters: ChallengeFilters, now: datetime) -> sa.Select:
     """Published and later challenges matching the filters, sorted; the caller paginates."""
-    stmt = sa.select(Challenge).where(Challenge.status.in_(sorted(PUBLIC_STATUSES)))
+    stmt = sa.select(Challenge).where(Challenge.status.in_(sorted(PUBLIC_STATUSES)), Challenge.published_at.is_not(None))
     if filters.q.strip():
         stmt = stmt.where(_text_match(filters.q.strip()))
     if filters.status == "open":

@@ -56,7 +56,7 @@ def feed():
     stmt = services.public_challenges(form.filters(), utcnow()).order_by(None).order_by(
         Challenge.published_at.desc(), Challenge.id.desc()).limit(50)
     challenges = db.session.scalars(stmt).all()
-    xml = render_template("challenges/feed.xml", challenges=challenges, args=request.args.to_dict())
+    xml = render_template("challenges/feed.xml", challenges=challenges)
     return Response(xml, mimetype="application/atom+xml")
 
 
@@ -180,7 +180,10 @@ def change_status(challenge_id: int, target: str):
         if error.status_code == 403:
             raise
         db.session.rollback()
-        form.reason.errors.append(error.message)
+        if error.status_code == 409:  # the state changed under the user: no field is to blame
+            form.form_errors.append(error.message)
+        else:
+            form.reason.errors.append(error.message)
         return _render_detail(db.session.get(Challenge, challenge_id), transition_form=form,
                               failed_target=target_status, status=error.status_code)
     db.session.commit()

@@ -59,6 +59,14 @@ def _office_kind(content: bytes) -> FileKind | None:
     return None
 
 
+def human_size(size: int) -> str:
+    """A byte count as people read it: 20 MB, 1.5 MB, 300 KB, 512 bytes (binary units, as the limit is set)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return _("%(n)d bytes", n=size)
+
+
 def accepted_labels() -> str:
     return ", ".join(kind.label for kind in ACCEPTED)
 
@@ -70,7 +78,7 @@ def store_upload(upload: FileStorage, uploaded_by_id: int | None) -> StoredFile:
     if not content:
         raise DomainError(_("The file is empty."))
     if len(content) > limit:
-        raise DomainError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+        raise DomainError(_("The file is larger than %(limit)s.", limit=human_size(limit)))
     kind = sniff(content)
     if kind is None:
         raise DomainError(_("This kind of file is not accepted. Accepted: %(kinds)s.", kinds=accepted_labels()))

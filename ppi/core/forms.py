@@ -1,11 +1,12 @@
 """Form pieces shared by every domain."""
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 class EmptyForm(FlaskForm):
@@ -38,3 +39,15 @@ def single_line(value):
     if not isinstance(value, str):
         return value
     return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+class PlausibleDate:
+    """Refuse dates outside 2000–2999: they are typos, and the far ends overflow time-zone arithmetic."""
+
+    FIRST, LAST = date(2000, 1, 1), date(2999, 12, 31)
+
+    def __call__(self, form, field) -> None:
+        value = field.data.date() if isinstance(field.data, datetime) else field.data
+        if value is not None and not self.FIRST <= value <= self.LAST:
+            raise ValidationError(_l("Give a date between %(first)s and %(last)s.", first=self.FIRST.isoformat(),
+                                     last=self.LAST.isoformat()))

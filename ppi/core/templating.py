@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from ppi.core.geo import country_names
 from ppi.core.text import render_markdown
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, get_timezone
@@ -28,6 +28,13 @@ def country_name(code: str) -> str:
     return country_names(str(get_locale())).get(code, code)
 
 
+def url_with_args(endpoint: str, **changes) -> str:
+    """`endpoint`'s URL keeping the current query string (a search, its filters), with `changes` applied.
+    Names that url_for reserves (endpoint, _external, _method…) are never taken from the visitor's query."""
+    args = {key: value for key, value in request.args.items() if key != "endpoint" and not key.startswith("_")}
+    return url_for(endpoint, **{**args, **(request.view_args or {}), **changes})
+
+
 def _content_language() -> str:
     """The language the page's text is in: the chosen one once it has a catalogue, English until then."""
     locale = str(get_locale())
@@ -40,6 +47,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(number_filter, "number")
     app.add_template_global(country_name)
+    app.add_template_global(url_with_args)
     app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor

@@ -1,6 +1,7 @@
 """Time helpers: the application stores and compares aware UTC datetimes only."""
 from datetime import datetime, timezone
 from functools import cache
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -25,3 +26,14 @@ def timezone_choices() -> tuple[str, ...]:
 
 def is_timezone(name: str) -> bool:
     return name in timezone_choices()
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time typed in `zone` as aware UTC. zoneinfo, not pytz: pytz zones attached with
+    `replace(tzinfo=…)` use the zone's first historical offset (Copenhagen +00:50), minutes off."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def utc_to_local(value: datetime, zone: str) -> datetime:
+    """An aware time as the naive wall-clock time of `zone` (what a datetime-local input shows)."""
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)

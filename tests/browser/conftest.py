@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from ppi import create_app
 from ppi.extensions import db, limiter
-from tests.conftest import _prepare_schema, _truncate_all, make_app
+from tests.conftest import _prepare_schema, _truncate_all, empty_tables, make_app
 
 HERE = Path(__file__).resolve().parent
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -116,15 +116,6 @@ def live_server(backend, tmp_path_factory):
             db.engine.dispose()
 
 
-def _empty_tables(backend: str) -> None:
-    if backend == "postgresql":
-        _truncate_all()
-        return
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
 @pytest.fixture
 def live_app(live_server) -> Flask:
     """The live server's app for one test: its tables are emptied and its rate limits cleared afterwards.
@@ -134,5 +125,5 @@ def live_app(live_server) -> Flask:
     yield live_server.app
     with live_server.app.app_context():
         db.session.remove()
-        _empty_tables(live_server.backend)
+        empty_tables(live_server.backend)
         limiter.reset()
