@@ -115,15 +115,18 @@ def register_blueprints(app: Flask) -> None:
     from ppi.accounts.views import bp as accounts_bp
     from ppi.challenges.views import bp as challenges_bp
     from ppi.main.views import bp as main_bp
+    from ppi.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(challenges_bp)
+    app.register_blueprint(proposals_bp)
 
 
 def register_commands(app: Flask) -> None:
     import ppi.accounts.cli  # noqa: F401  (adds its commands to the group)
     import ppi.challenges.cli  # noqa: F401
+    import ppi.proposals.cli  # noqa: F401
     import ppi.demo  # noqa: F401
     from ppi.core.cli import ppi_cli
 

@@ -17,11 +17,13 @@ from ppi.accounts.models import AuthorityType, OrganisationKind, OrgRole, User
 from ppi.accounts.workflow import VerificationStatus
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge, ContractKind, IprModel
+from ppi.challenges.permissions import DECISION_TARGETS
 from ppi.challenges.services import ChallengeData, CriterionData
 from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.cli import ppi_cli
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.proposals import services as proposal_services
 
 DEMO_PASSWORD = "Demo-PPI-2026!"
 PLATFORM_ADMIN = ("admin@ppi.example.org", "Platform Administrator")
@@ -565,7 +567,9 @@ def _load_challenges() -> list[Challenge]:
         created = at(demo.created, 9) if demo.created is not None else None
         challenge = challenge_services.create_challenge(user(demo.author), data, now=created)
         for event in demo.events:
-            if isinstance(event, Move):
+            if isinstance(event, Move) and event.target in DECISION_TARGETS:
+                proposal_services.decide(user(event.actor), challenge, [], event.reason, now=at(event.day, 11))
+            elif isinstance(event, Move):
                 challenge_services.transition(user(event.actor), challenge, event.target, event.reason,
                                               brand_note=event.brand_note,
                                               now=at(event.day, 11) if event.day is not None else None)

@@ -44,7 +44,9 @@ def can_edit_challenge(user, challenge: Challenge, now: datetime) -> bool:
 
 # Who moves a challenge to each status (the state machine decides from where).
 _MODERATOR_TARGETS = {S.PUBLISHED, S.DRAFT}
-_OWNER_TARGETS = {S.IN_MODERATION, S.CANCELLED, S.IN_EVALUATION, S.AWARDED, S.NO_AWARD, S.ARCHIVED}
+_OWNER_TARGETS = {S.IN_MODERATION, S.CANCELLED, S.IN_EVALUATION, S.ARCHIVED}
+# Reached only through the evaluation's decision (which selects proposals and gives every company a debrief).
+DECISION_TARGETS = frozenset({S.AWARDED, S.NO_AWARD})
 
 
 def can_transition(user, challenge: Challenge, target: ChallengeStatus, now: datetime) -> bool:

@@ -17,6 +17,7 @@ from ppi.accounts.models import Organisation, OrganisationKind, User
 from ppi.accounts.workflow import VerificationStatus
 from ppi.challenges import brands, permissions
 from ppi.challenges.labels import STATUS_LABELS
+from ppi.challenges.signals import public_change_audience
 from ppi.challenges.models import (
     Challenge,
     ChallengeAttachment,
@@ -195,9 +196,7 @@ def update_challenge(actor: User, challenge: Challenge, data: ChallengeData, cha
     _record(actor, "challenge.updated", challenge,
             before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, note=change_note)
     if published:
-        db.session.add(PublicChange(challenge_id=challenge.id, fields=changed, note=change_note.strip()))
-        notify(followers(challenge), _l("Changed: %(title)s", title=challenge.title), "challenges.detail",
-               challenge_id=challenge.id)
+        _public_change(challenge, changed, change_note.strip())
     return changed
 
 
@@ -224,6 +223,20 @@ def transition(actor: User, challenge: Challenge, target: ChallengeStatus, reaso
         challenge.published_at = now
     if target in (S.CANCELLED, S.NO_AWARD):
         challenge.public_reason = reason
+    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id, comment=reason))
+    _record(actor, f"challenge.{target.value}", challenge, before={"status": current.value}, after={"status": target.value}, note=reason)
+    _tell_about_transition(challenge, target)
+
+
+def record_decision(actor: User, challenge: Challenge, target: ChallengeStatus, reason: str, now: datetime | None = None) -> None:
+    """End the evaluation: awarded or no award. Called by the evaluation's decision, which checks who decides."""
+    now = now or utcnow()
+    if target not in permissions.DECISION_TARGETS or not permissions.is_owner(actor, challenge):
+        raise PermissionDenied()
+    current = challenge.status_at(now)
+    LIFECYCLE.check(current, target)
+    challenge.status = target
+    challenge.public_reason = reason
     db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id, comment=reason))
     _record(actor, f"challenge.{target.value}", challenge, before={"status": current.value}, after={"status": target.value}, note=reason)
     _tell_about_transition(challenge, target)
@@ -297,8 +310,16 @@ def remove_attachment(actor: User, attachment: ChallengeAttachment, now: datetim
 
 def _public_change_if_published(challenge: Challenge, changed: list[str], note: str) -> None:
     if challenge.status == S.PUBLISHED:
-        db.session.add(PublicChange(challenge_id=challenge.id, fields=changed, note=note))
-        notify(followers(challenge), _l("Changed: %(title)s", title=challenge.title), "challenges.detail", challenge_id=challenge.id)
+        _public_change(challenge, changed, note)
+
+
+def _public_change(challenge: Challenge, changed: list[str], note: str) -> None:
+    """Show the change to everyone, and tell the followers and whoever the other domains add."""
+    db.session.add(PublicChange(challenge_id=challenge.id, fields=changed, note=note))
+    audience = followers(challenge)
+    for _receiver, users in public_change_audience.send(challenge):
+        audience.extend(users)
+    notify(audience, _l("Changed: %(title)s", title=challenge.title), "challenges.detail", challenge_id=challenge.id)
 
 
 def ask_question(actor: User, challenge: Challenge, text: str, now: datetime | None = None) -> Question:

@@ -24,10 +24,11 @@ MODERATORS = ("cluster_admin", "cluster_member")                   # the facilit
 OUTSIDERS = ("company_admin", "company_member", "other_authority_admin", "other_cluster_admin", "unverified_admin",
              "platform_admin")
 ROLES = (None, *OWNERS, *MODERATORS, *OUTSIDERS)
-# Who moves a challenge to each status (the issue: the authority posts, submits, evaluates, awards or cancels;
-# the cluster approves or returns; either archives).
+# Who moves a challenge to each status (the issue: the authority posts, submits, evaluates or cancels;
+# the cluster approves or returns; either archives). Awarded and no award come only from the evaluation's
+# decision (tests/proposals), never from this route.
 ACTORS = {
-    S.IN_MODERATION: OWNERS, S.CANCELLED: OWNERS, S.IN_EVALUATION: OWNERS, S.AWARDED: OWNERS, S.NO_AWARD: OWNERS,
+    S.IN_MODERATION: OWNERS, S.CANCELLED: OWNERS, S.IN_EVALUATION: OWNERS, S.AWARDED: (), S.NO_AWARD: (),
     S.PUBLISHED: MODERATORS, S.DRAFT: MODERATORS, S.ARCHIVED: OWNERS + MODERATORS, S.CLOSED: (),
 }
 ALLOWED = {
@@ -159,7 +160,6 @@ def test_a_transition_in_the_wrong_state_is_a_clear_conflict(app, more_world, cl
     (S.PUBLISHED, S.CANCELLED, "authority_admin"),
     (S.CLOSED, S.CANCELLED, "partner_admin"),
     (S.IN_EVALUATION, S.CANCELLED, "authority_member"),
-    (S.IN_EVALUATION, S.NO_AWARD, "authority_member"),
 ], ids=str)
 def test_a_reason_is_required(app, more_world, client_as, state, target, role):
     challenge_id = make(app, more_world, state)
