@@ -5,6 +5,8 @@ import sqlalchemy as sa
 from ppi.challenges.models import Challenge
 from ppi.challenges.workflow import ChallengeStatus as S
 from ppi.extensions import db
+from ppi.pilots.models import Pilot
+from ppi.pilots.workflow import PilotStatus
 from ppi.proposals.models import PanelMember, ProposalVersion
 from ppi.proposals.workflow import Outcome
 from tests.conftest import add_challenge
@@ -60,6 +62,9 @@ def test_from_proposal_to_debrief(app, world, client_as):
     assert get_proposal(app, theirs).outcome == Outcome.NOT_SELECTED
     with app.app_context():
         assert db.session.get(Challenge, challenge_id).status == S.AWARDED
+        pilots = db.session.scalars(sa.select(Pilot)).all()
+        assert [(p.proposal_id, p.company_id, p.cluster_id, p.status) for p in pilots] == [
+            (mine, world.orgs["company"], world.orgs["cluster"], PilotStatus.PLANNING)]
 
     debrief = text(other.get(f"/proposals/{theirs}/debrief"))
     assert "rank 2 of 2" in debrief and "Best effect." in debrief
