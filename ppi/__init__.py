@@ -115,13 +115,14 @@ def register_blueprints(app: Flask) -> None:
     from ppi.accounts.views import bp as accounts_bp
     from ppi.challenges.views import bp as challenges_bp
     from ppi.main.views import bp as main_bp
+    from ppi.pilots.views import bp as pilots_bp
     from ppi.proposals.views import bp as proposals_bp
-    import ppi.pilots.services  # noqa: F401  (opens a pilot record for each selected proposal)
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(challenges_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(pilots_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -25,8 +25,16 @@
     update();
   }
 
+  // "Print" buttons (the report): inline handlers are not allowed by the content security policy.
+  function printButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     kindDependentFields();
+    printButtons();
     focusFirstError();
   });
 })();
