@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from ppi.challenges.views import bp as challenges_bp
     from ppi.main.views import bp as main_bp
     from ppi.pilots.views import bp as pilots_bp
+    from ppi.pools.views import bp as pools_bp
     from ppi.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(challenges_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(pilots_bp)
+    app.register_blueprint(pools_bp)
 
 
 def register_commands(app: Flask) -> None:
