@@ -223,7 +223,8 @@ def transition(actor: User, challenge: Challenge, target: ChallengeStatus, reaso
         challenge.published_at = now
     if target in (S.CANCELLED, S.NO_AWARD):
         challenge.public_reason = reason
-    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id, comment=reason))
+    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id,
+                                at=now, comment=reason))
     _record(actor, f"challenge.{target.value}", challenge, before={"status": current.value}, after={"status": target.value}, note=reason)
     _tell_about_transition(challenge, target)
 
@@ -237,7 +238,8 @@ def record_decision(actor: User, challenge: Challenge, target: ChallengeStatus, 
     LIFECYCLE.check(current, target)
     challenge.status = target
     challenge.public_reason = reason
-    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id, comment=reason))
+    db.session.add(StatusChange(challenge_id=challenge.id, from_status=current, to_status=target, actor_id=actor.id,
+                                at=now, comment=reason))
     _record(actor, f"challenge.{target.value}", challenge, before={"status": current.value}, after={"status": target.value}, note=reason)
     _tell_about_transition(challenge, target)
 
