@@ -37,6 +37,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from ppi.core.security import register_security
     from ppi.core.templating import register_templating
 
+    from ppi.core.timeutil import mark_arrival
+
+    app.before_request(mark_arrival)
     register_error_handlers(app)
     register_security(app)
     register_templating(app)

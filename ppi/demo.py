@@ -1,15 +1,18 @@
-"""`flask ppi demo`: a believable set of organisations, one user per role and a dozen challenges in every
-state of their lifecycle, loaded once.
+"""`flask ppi demo`: a believable set of organisations, one user per role, a dozen challenges in every
+state of their lifecycle and the companies' proposals to them, with two challenges evaluated by their panel
+and awarded; the Health-Tech cluster's innovation pool; a running pilot funded from it and an earlier,
+reported one, loaded once.
 
 Everything is created through the services, so the demo has the audit trail and outbox that real use
 would leave. Running the command again changes nothing.
 """
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 
 from ppi.accounts import services
@@ -23,7 +26,16 @@ from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.cli import ppi_cli
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.pilots import services as pilot_services
+from ppi.pilots.models import Pilot, TestUser
+from ppi.pilots.services import CriterionData as PilotCriterion, PlanData
+from ppi.pilots.workflow import Comparison, PilotStatus, Recommendation, Severity
+from ppi.pools import services as pool_services
+from ppi.pools.models import Pool
+from ppi.pools.services import PoolData
 from ppi.proposals import services as proposal_services
+from ppi.proposals.services import ProposalData
+from ppi.proposals.workflow import Neutrality
 
 DEMO_PASSWORD = "Demo-PPI-2026!"
 PLATFORM_ADMIN = ("admin@ppi.example.org", "Platform Administrator")
@@ -122,9 +134,11 @@ MEMBERSHIPS = [  # (company, cluster, accepted?)
 
 
 # --- challenges ---------------------------------------------------------------------------------
-# Twelve challenges in every state of the lifecycle, each moved there through the services by the people
-# who would do it: authorities submit, evaluate, cancel and archive; clusters publish or return. Times are
-# days from the moment the demo is loaded (negative: in the past), at a local hour of the platform's zone.
+# Fourteen challenges in every state of the lifecycle, each moved there through the services by the people
+# who would do it: authorities submit, evaluate, decide, cancel and archive; clusters publish or return;
+# companies draft, submit, resubmit and withdraw proposals; evaluators declare and score. Events run in
+# the order listed. Times are days from the moment the demo is loaded (negative: in the past), at a local
+# hour of the platform's zone.
 
 S = ChallengeStatus
 ODENSE, SONDERBORG = "Odense Municipality", "Sønderborg Municipality"
@@ -133,13 +147,15 @@ HEALTH_TECH, DIGI = "Health-Tech Cluster South", "Digitalisation Cluster Denmark
 
 @dataclass
 class Move:
-    """`actor` moves the challenge to `target` on `day` (None: at load time)."""
+    """`actor` moves the challenge to `target` on `day` (None: at load time). Awarded and no award are the
+    evaluation's decision, selecting the proposals of the `selected` companies."""
 
     actor: str
     target: ChallengeStatus
     day: int | None
     reason: str | None = None
     brand_note: str | None = None
+    selected: tuple[str, ...] = ()
 
 
 @dataclass
@@ -157,6 +173,53 @@ class Ask:
 @dataclass
 class Follower:
     user: str
+
+
+@dataclass
+class Propose:
+    """`author` drafts the company's proposal on `day`; each company of `partners` (a user's e-mail) is invited
+    and confirms the same afternoon."""
+
+    author: str
+    day: int
+    data: ProposalData
+    partners: tuple[str, ...] = ()
+
+
+@dataclass
+class Submit:
+    """`author` submits the proposal on `day` (again: a new version), first editing the fields in `changes`."""
+
+    author: str
+    day: int
+    changes: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Withdraw:
+    author: str
+    day: int
+    reason: str
+
+
+@dataclass
+class Panel:
+    """The authority's `by` names `member` to the panel on `day`; the member declares no conflict that afternoon
+    (a cluster evaluator facing its members' proposals stays on with the `neutrality` justification)."""
+
+    by: str
+    member: str
+    day: int
+    neutrality: str | None = None
+
+
+@dataclass
+class Scores:
+    """`evaluator` scores on `day`: {company: [(score, comment) for each criterion, in order]}."""
+
+    evaluator: str
+    day: int
+    marks: dict[str, list[tuple[int, str]]]
 
 
 @dataclass
@@ -181,7 +244,7 @@ class DemoChallenge:
     ipr_note: str | None
     criteria: list[tuple[str, int, str]]
     partners: list[str] = field(default_factory=list)
-    events: list[Move | Ask | Follower] = field(default_factory=list)
+    events: list[Move | Ask | Follower | Propose | Submit | Withdraw | Panel | Scores] = field(default_factory=list)
 
 
 CHALLENGES = [
@@ -228,9 +291,75 @@ We describe the need, not the solution: sensors, radar, floor mats or something 
                     published_question="May sensors be mounted on the ceiling or walls of residents' rooms?",
                     answer="Yes. The municipalities' caretakers mount them with you; holes are filled when the pilot "
                            "ends. Please say in your proposal how long mounting takes per room."),
+                Propose("ceo@fallguard.example.org", -9, ProposalData(
+                    title="NightGuard: radar bed-exit alerts, and a lifting robot when a fall happens",
+                    summary="A small radar unit on the wall of each room notices when a resident sits up, leaves the "
+                            "bed or lies on the floor, and alerts the night staff. After a fall, one member of staff "
+                            "can get the resident up safely with our mobile lifting robot instead of waiting for a "
+                            "colleague.",
+                    description="""**Detection**
+
+- one radar unit per room, on the wall at the foot of the bed; it measures movement and posture, records no
+  images and cannot identify a person;
+- three alerts the staff choose per resident: *sitting up*, *out of bed for more than N minutes*, *on the floor*;
+- alerts reach the night staff's phones within 10 seconds, with the room number and the kind of alert.
+
+**After a fall**
+
+Our lifting robot is kept in a central place on each floor. It drives to the room on a call from the phone,
+and one member of staff lifts the resident from the floor to a chair with it, guided step by step.
+
+**Mounting and data**
+
+Mounting takes about 20 minutes per room: two screws and a mains plug. Only events (time, room, kind) are
+stored, in Denmark, for 90 days; our data processing agreement is attached to the tender documents on request.""",
+                    trl=6,
+                    evidence="The radar units were tested for 8 weeks in a 14-room dementia unit in Aarhus (2,300 "
+                             "alerts, 6 % false). The lifting robot is CE-marked and in daily use in 11 Danish care "
+                             "homes.",
+                    test_users_needed=120, sites_needed=5, duration_weeks=16, pilot_price_eur=Decimal("53600"),
+                    equipment="120 radar units, 5 lifting robots (one per home) and their charging stations.",
+                    data_access="Room numbers and which residents the staff want alerts for; no health records.",
+                    research_partners=None)),
+                Propose("anna@caresense.example.org", -8, ProposalData(
+                    title="CareSense Night: ceiling sensors that notice a resident getting up, without images",
+                    summary="A sensor on the ceiling above each bed tells the night staff's phones when a resident "
+                            "sits up, leaves the bed unsteadily or is on the floor. It records no images, and the "
+                            "resident wears and charges nothing.",
+                    description="""**How it works**
+
+- one unit on the ceiling above the bed, powered from the mains; low-resolution thermal sensing and radar
+  measure movement and body position, and no image is ever stored or sent;
+- alerts at three levels: *sitting up*, *out of bed and not back within the time the staff chose*, *on the floor*;
+- alerts go to the night staff's phones through our app, or to the home's nurse call through a documented
+  interface;
+- a weekly report per room helps the staff adjust the alerts to each resident.
+
+**Mounting**
+
+About 30 minutes per room, done together with the municipality's caretakers as the answer to the questions
+allows. Holes are filled when the pilot ends.
+
+*Draft: pilot plan and measurement of long lies still to be agreed with our research partner.*""",
+                    trl=7,
+                    evidence="In use in three Danish care homes since 2024 (96 rooms). After the first two weeks of "
+                             "adjustment, 0.4 false alarms per room per month. Selected by the Region of Southern "
+                             "Denmark for a pilot in three wards of Odense University Hospital.",
+                    test_users_needed=120, sites_needed=5, duration_weeks=16, pilot_price_eur=Decimal("49500"),
+                    equipment="120 ceiling units, one gateway per care home; 10 phones if the homes prefer not to "
+                              "use their own.",
+                    data_access="Room numbers and the night rota per home; no health data.",
+                    research_partners="University of Southern Denmark, Department of Public Health: before/after "
+                                      "survey of the night staff.")),
+                Submit("ceo@fallguard.example.org", -6),
                 Ask("ceo@fallguard.example.org",
                     "Will night staff carry municipal smartphones during the pilot, or should alerts go to a "
-                    "device we supply?", -2)],
+                    "device we supply?", -2),
+                Submit("ceo@fallguard.example.org", -1, {
+                    "equipment": "120 radar units and 5 lifting robots (one per home) with their charging stations; "
+                                 "alerts go to the staff's municipal phones, or to 15 phones we lend if the homes "
+                                 "prefer.",
+                    "pilot_price_eur": Decimal("51900")})],
     ),
     DemoChallenge(
         author="innovation@sonderborg.example.org", cluster=DIGI, created=-12, deadlines=(9, 30),
@@ -294,7 +423,53 @@ We need:
         criteria=[("Effect on waiting time for beds", 40, ""), ("Fit with hospital workflows", 30, ""),
                   ("Security and integration", 15, ""), ("Total cost of ownership", 15, "")],
         events=[Move("innovation@rsyd.example.org", S.IN_MODERATION, -44),
-                Move("facilitator@healthtech.example.org", S.PUBLISHED, -42)],
+                Move("facilitator@healthtech.example.org", S.PUBLISHED, -42),
+                Propose("ceo@fallguard.example.org", -30, ProposalData(
+                    title="Robot-assisted bed transport between wards, cleaning and the bed centre",
+                    summary="Autonomous mobile robots move empty beds between the wards, the cleaning area and the "
+                            "bed centre, so that porters spend their time on the trips with patients.",
+                    description="""- the robot docks under a standard hospital bed and moves it through corridors and lifts;
+- the bed centre orders trips from a screen; each bed's status is set when it is collected and delivered;
+- the robots stop for people and give way in narrow corridors; they never move a bed with a patient.""",
+                    trl=5,
+                    evidence="Tested with empty beds in our test hall and for two weeks in the basement corridors of "
+                             "a private hospital in Vejle.",
+                    test_users_needed=25, sites_needed=1, duration_weeks=26, pilot_price_eur=Decimal("134000"),
+                    equipment="3 bed-moving robots and their charging stations; door openers on 6 doors.",
+                    data_access=None, research_partners=None)),
+                Propose("tenders@medsupply.example.org", -20, ProposalData(
+                    title="Live bed status and porter tasks, with indoor positioning",
+                    summary="Scandi MedSupply's bed service together with NordicData's indoor positioning: every bed "
+                            "carries a tag, its status is set with one button on the bed, the bed centre sees where "
+                            "the clean beds are, and porters get their next task on their phones.",
+                    description="""**What the hospital gets**
+
+- the position of every bed in the three wards, the corridors and the bed centre, updated every 30 seconds,
+  from tags on the bed frames and receivers in the ceilings (NordicData);
+- the status *in use*, *dirty*, *in cleaning*, *clean*, set with a button on the tag or by the cleaning staff's
+  handheld scanner;
+- a forecast of the next 8 hours' need of beds per ward, from admissions and planned discharges in the
+  health record;
+- porter tasks on the phone, ordered by the waiting patients first.
+
+**Consortium**
+
+Scandi MedSupply AB leads and runs the bed service; NordicData A/S supplies and operates the positioning
+and the data platform, hosted in Denmark.""",
+                    trl=7,
+                    evidence="Bed tracking with positioning tags has run at two Swedish hospitals (900 beds) since "
+                             "2023; there, the wait for a clean bed in the emergency department fell from 52 to 31 "
+                             "minutes (the hospitals' own figures).",
+                    test_users_needed=140, sites_needed=1, duration_weeks=26, pilot_price_eur=Decimal("128000"),
+                    equipment="1,000 bed tags, 180 ceiling receivers, 25 phones for porters.",
+                    data_access="Admissions and planned discharges through the health record's documented "
+                                "interfaces; no clinical notes.",
+                    research_partners=None), partners=("bids@nordicdata.example.org",)),
+                Submit("ceo@fallguard.example.org", -15),
+                Withdraw("ceo@fallguard.example.org", -9,
+                         "Our bed-moving robot will not be approved for use in public hospital corridors before next "
+                         "spring; we withdraw rather than offer a pilot we cannot deliver on time."),
+                Submit("tenders@medsupply.example.org", -8)],
     ),
     DemoChallenge(
         author="innovation@sonderborg.example.org", cluster=DIGI, created=-8, deadlines=(16, 44),
@@ -328,7 +503,36 @@ The solution should support the municipality's goal of a climate-neutral buildin
                     "Can we read data from the existing building management systems, or only from new meters?", -3,
                     answer_by="innovation@sonderborg.example.org",
                     answer="Both. Read access to the existing systems is given for the pilot; an overview of the "
-                           "systems per building is published as a document with this challenge.")],
+                           "systems per building is published as a document with this challenge."),
+                Propose("bids@nordicdata.example.org", -2, ProposalData(
+                    title="Hourly energy data for 12 buildings, from existing systems and new wireless meters",
+                    summary="We read the existing building management systems, add battery-powered wireless meters "
+                            "where data is missing, and give each caretaker one phone view with alerts for heating "
+                            "at night and ventilation running at weekends.",
+                    description="""**Data in**
+
+- read-only connection to the building management systems listed for each building;
+- battery-powered meters on heat, electricity and water where no hourly data exists, with a long-range radio
+  network that needs no new cables;
+- room sensors (temperature, CO2) in 3 to 5 rooms per building.
+
+**For the caretakers**
+
+A phone view in Danish per building, with alerts such as *heating on in an empty school at night* and a
+short weekly summary.
+
+**Open data**
+
+All measurements exported every night as open CSV and through a documented interface for the climate accounts.
+
+*Draft: the list of systems per building is being checked against the municipality's overview.*""",
+                    trl=8,
+                    evidence="Our data platform collects hourly data from about 1,400 meters in 60 hospital and "
+                             "school buildings in Zealand.",
+                    test_users_needed=15, sites_needed=12, duration_weeks=30, pilot_price_eur=Decimal("64000"),
+                    equipment="About 90 wireless meters, 50 room sensors and 4 radio gateways.",
+                    data_access="Read access to the building management systems and the utility bills of the 12 "
+                                "buildings for the last two years."))],
     ),
     DemoChallenge(
         author="eldercare@odense.example.org", cluster=HEALTH_TECH, created=-75, deadlines=(-45, -25),
@@ -355,7 +559,26 @@ We need:
                   ("Price", 25, "")],
         events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -74),
                 Move("cluster@healthtech.example.org", S.PUBLISHED, -70),
-                Move("eldercare@odense.example.org", S.IN_EVALUATION, -24)],
+                Propose("tenders@medsupply.example.org", -40, ProposalData(
+                    title="Dose dispenser with reminders and alerts to home care",
+                    summary="A locked dispenser in the citizen's home releases the pharmacy's dose pouch at the right "
+                            "time, reminds with light and a spoken message, and tells home care when a dose has not "
+                            "been taken within an hour.",
+                    description="""- the pharmacy's dose roll goes into the dispenser; home care refills it once every two weeks;
+- at each dose time the dispenser lights up and speaks in Danish; the pouch comes out only then, so a dose
+  cannot be taken twice;
+- if the pouch is not taken within an hour, the nurse responsible gets a message in the home care app;
+- a mobile connection is built in: no Wi-Fi or smartphone is needed at the citizen's home.""",
+                    trl=9,
+                    evidence="Sold in Sweden and Norway since 2021; about 4,800 dispensers in use in 31 municipalities.",
+                    test_users_needed=95, sites_needed=2, duration_weeks=13, pilot_price_eur=Decimal("26500"),
+                    equipment="60 dispensers with mobile connection, delivered and set up by us.",
+                    data_access="The citizens' dose schedules from the pharmacy; the names of the nurses responsible.",
+                    research_partners=None)),
+                Submit("tenders@medsupply.example.org", -27),
+                Move("eldercare@odense.example.org", S.IN_EVALUATION, -24),
+                Panel("eldercare@odense.example.org", "eldercare@odense.example.org", -23),
+                Panel("eldercare@odense.example.org", "cluster@healthtech.example.org", -23)],
     ),
     DemoChallenge(
         author="procurement@rsyd.example.org", cluster=HEALTH_TECH, created=-150, deadlines=(-120, -100),
@@ -380,10 +603,320 @@ We needed:
                   ("Price", 20, "")],
         events=[Move("procurement@rsyd.example.org", S.IN_MODERATION, -148),
                 Move("cluster@healthtech.example.org", S.PUBLISHED, -145),
+                Propose("bids@nordicdata.example.org", -130, ProposalData(
+                    title="Trip planning from clinic schedules, with live pick-up times",
+                    summary="Trips are planned together every evening and re-planned during the day when a clinic "
+                            "runs late; patients get a text message with their pick-up time, updated live.",
+                    description="""- an optimiser combines trips by area, mobility needs and appointment times;
+- drivers get their route on a tablet and report pick-ups with one tap;
+- patients get a text message the day before and 20 minutes before pick-up.
+
+Clinic schedules are read from a daily export of the booking systems; a live interface would be built in a
+later phase.""",
+                    trl=6,
+                    evidence="The optimiser plans school transport for two Zealand municipalities (1,100 pupils).",
+                    test_users_needed=400, sites_needed=1, duration_weeks=8, pilot_price_eur=Decimal("39800"),
+                    equipment="Tablets for 30 vehicles.",
+                    data_access="Daily export of outpatient appointments needing transport; the transport "
+                                "bookings.",
+                    research_partners=None)),
+                Propose("tenders@medsupply.example.org", -125, ProposalData(
+                    title="Patient transport planning on our Nordic logistics platform",
+                    summary="Our platform already plans deliveries to 70 hospitals. We extend it to patient trips: "
+                            "combined routes, live arrival times for patients and a planning view for the region's "
+                            "transport office.",
+                    description="""- routes planned the day before and adjusted every 15 minutes from the vehicles' positions;
+- a planning view for the transport office with the trips that risk being late;
+- live pick-up times for patients by text message.
+
+An interface with the hospitals' booking systems is not included in the pilot price; we propose to receive
+the trips as today, by the transport office's booking.""",
+                    trl=8,
+                    evidence="Plans deliveries of medical supplies to about 70 hospitals in Sweden and Denmark.",
+                    test_users_needed=400, sites_needed=1, duration_weeks=8, pilot_price_eur=Decimal("40200"),
+                    equipment=None, data_access="The transport bookings.", research_partners=None)),
+                Submit("bids@nordicdata.example.org", -104),
+                Submit("tenders@medsupply.example.org", -102),
                 Move("procurement@rsyd.example.org", S.IN_EVALUATION, -99),
                 Move("procurement@rsyd.example.org", S.NO_AWARD, -80,
                      "Two proposals were received. Neither could exchange data with the hospitals' booking systems "
                      "within the pilot budget. We will describe the interfaces better and post the challenge again.")],
+    ),
+    DemoChallenge(
+        author="innovation@rsyd.example.org", cluster=HEALTH_TECH, created=-260, deadlines=(-225, -205),
+        title="Fewer falls of older patients in hospital wards",
+        summary="Older patients fall in hospital, most often at night on their way to the toilet. We looked for a way "
+                "to alert ward staff in time, without cameras and without anything the patient must wear.",
+        description="""About 900 patients a year fall in the region's hospitals; most are over 75 and many are confused
+after surgery or an infection. The wards use pressure mats by the bed today, but the mats are moved,
+unplugged or ignored because of false alarms, and a fall away from the bed is not noticed at all.
+
+We needed:
+
+- an alert to the nurse's phone when a patient at risk gets out of bed, and at once after a fall anywhere
+  in the room;
+- no cameras that record images, and nothing the patient must wear;
+- alerts through the wards' nurse call system or the nurses' phones;
+- nothing on the bed or the floor that must be cleaned between patients;
+- data handled under the GDPR and stored in the EU.""",
+        expected_benefits="""- fewer falls and fewer fall injuries;
+- shorter time on the floor after a fall;
+- fewer false alarms than with today's pressure mats.""",
+        test_setting="2 geriatric wards and 1 orthopaedic ward at Odense University Hospital: 48 beds and about 90 "
+                     "nurses and nursing assistants, over 6 months.",
+        test_users=90, pilot_budget="120000", contract_value="780000", kind=ContractKind.SUPPLIES,
+        cpv=["33196100", "33195000"], nuts="DK031", languages=["da", "en"], ipr=IprModel.COMPANY_LICENCE,
+        ipr_note="The company keeps its IPR; the region may publish the anonymised evaluation of the pilot.",
+        criteria=[("Effect on falls and time to help", 45, "Evidence so far and how the pilot will measure it"),
+                  ("Fit with ward routines and hygiene", 35, "Alerts, cleaning between patients, mounting"),
+                  ("Price and plan for a later contract", 20, "")],
+        events=[Move("innovation@rsyd.example.org", S.IN_MODERATION, -258),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -255),
+                Follower("anna@caresense.example.org"),
+                Ask("anna@caresense.example.org", "Is there a power outlet in the ceiling above the beds?", -240,
+                    answer_by="innovation@rsyd.example.org",
+                    answer="Not in every room. The hospital's electricians will install one where needed during the "
+                           "pilot; please say in your proposal what power your equipment needs."),
+                Propose("anna@caresense.example.org", -238, ProposalData(
+                    title="CareSense Ward: bed-exit and fall alerts from the ceiling",
+                    summary="A sensor on the ceiling above each bed tells the nurse's phone when a patient at risk "
+                            "sits up and leaves the bed, and at once when someone is on the floor anywhere in the "
+                            "room. No images, nothing to wear, nothing on the bed or the floor to clean.",
+                    description="""**How it works**
+
+- one unit on the ceiling above each bed; thermal sensing and radar measure posture and movement and
+  never store or send images;
+- the nurse marks a patient *at risk* in our app; the unit then alerts on *sitting up* and *out of bed*,
+  and always on *on the floor*;
+- alerts go to the ward's nurse call through its documented interface, so nurses receive them on the phones
+  they carry today.
+
+**On the ward**
+
+Nothing touches the patient or the bed, so there is nothing to clean between patients. Mounting takes about
+30 minutes per bed; each unit needs a standard outlet (5 W).
+
+**Measuring the effect**
+
+Falls, time on the floor and false alarms are compared with the same wards' incident reports of the six
+months before, together with the University of Southern Denmark.""",
+                    trl=7,
+                    evidence="Installed in three Danish care homes (96 rooms) since 2024. In the first home, falls "
+                             "noticed only at the next round dropped from 9 to 1 in six months (the home's own "
+                             "incident reports).",
+                    test_users_needed=90, sites_needed=3, duration_weeks=26, pilot_price_eur=Decimal("118000"),
+                    equipment="48 ceiling units and 3 gateways; integration with the wards' nurse call.",
+                    data_access="Bed and room numbers, and which patients the ward marks as at risk; no other "
+                                "health data.",
+                    research_partners="University of Southern Denmark, nursing research unit: before/after analysis "
+                                      "of the wards' incident reports.")),
+                Propose("bids@nordicdata.example.org", -236, ProposalData(
+                    title="Fall alerts from positioning wristbands on the hospital's existing network",
+                    summary="Patients at risk wear a soft wristband, like the patient ID band, that knows where they "
+                            "are and notices a fall. Alerts go to the nurses' phones through the indoor positioning "
+                            "network the hospital already uses for equipment.",
+                    description="""- a wristband with a motion sensor, worn next to the ID band, battery life 3 weeks;
+- an alert when the patient leaves the bed zone at night, and on a fall anywhere in the ward, with the
+  position shown on a floor plan;
+- uses the ceiling receivers of the positioning network already installed for medical equipment.""",
+                    trl=6,
+                    evidence="Fall detection from the wristband's motion sensor was validated in our lab with 20 "
+                             "volunteers (sensitivity 94 %); the positioning network runs in four Danish hospitals.",
+                    test_users_needed=90, sites_needed=3, duration_weeks=26, pilot_price_eur=Decimal("96000"),
+                    equipment="150 wristbands and their chargers; 12 extra ceiling receivers.",
+                    data_access="Access to the hospital's positioning network; bed numbers.",
+                    research_partners=None)),
+                Propose("tenders@medsupply.example.org", -233, ProposalData(
+                    title="Wireless bed and floor sensor mats connected to the nurse call",
+                    summary="Wireless pressure mats in the bed and on the floor beside it alert the nurse call when "
+                            "a patient gets up or falls by the bed. No cables to unplug, and the mats are wiped "
+                            "clean like any other equipment.",
+                    description="""- a thin mat under the mattress and a mat on the floor beside the bed, both wireless;
+- alerts through the ward's nurse call, with a delay the nurse sets per patient;
+- the floor mat also detects a patient lying beside the bed;
+- mats are wiped with the ward's usual disinfectant.""",
+                    trl=9,
+                    evidence="A standard product in our range, used in about 300 Nordic wards and care homes.",
+                    test_users_needed=90, sites_needed=3, duration_weeks=26, pilot_price_eur=Decimal("64000"),
+                    equipment="48 bed mats, 48 floor mats and 3 receivers for the nurse call.",
+                    data_access=None, research_partners=None)),
+                Submit("tenders@medsupply.example.org", -215),
+                Submit("anna@caresense.example.org", -212),
+                Submit("bids@nordicdata.example.org", -207),
+                Move("innovation@rsyd.example.org", S.IN_EVALUATION, -204),
+                Panel("innovation@rsyd.example.org", "innovation@rsyd.example.org", -203),
+                Panel("innovation@rsyd.example.org", "procurement@rsyd.example.org", -203),
+                Panel("innovation@rsyd.example.org", "facilitator@healthtech.example.org", -203,
+                      neutrality="CareSense ApS is one of the cluster's 48 member companies. The cluster has no "
+                                 "financial interest in any proposal, I did not advise CareSense on this challenge, "
+                                 "and two evaluators of the region score every proposal as well."),
+                Scores("innovation@rsyd.example.org", -198, {
+                    "CareSense ApS": [
+                        (8, "Convincing results from care homes, and a sound plan to measure falls and time on the "
+                            "floor against the wards' incident reports."),
+                        (8, "Nothing on the patient, the bed or the floor; alerts through our nurse call. Outlets "
+                            "in the ceiling are needed in some rooms."),
+                        (6, "Within the pilot budget; a later contract would cost more than today's mats.")],
+                    "NordicData A/S": [
+                        (6, "Detects falls anywhere on the ward, but the evidence is a lab test only."),
+                        (4, "The challenge asked for nothing to wear; confused patients remove wristbands."),
+                        (7, "Reuses the positioning network we have, so a roll-out would be cheap.")],
+                    "Scandi MedSupply AB": [
+                        (4, "Notices a patient leaving the bed, but not a fall away from the bed; little beyond "
+                            "today's mats."),
+                        (6, "Known to the staff and easy to wipe, but mats get moved as they do today."),
+                        (9, "Lowest price, with a fixed price for a later contract.")]}),
+                Scores("procurement@rsyd.example.org", -196, {
+                    "CareSense ApS": [
+                        (7, "Good results, though from care homes rather than hospital wards."),
+                        (8, "Fits the ward routines; the nurse call interface is documented."),
+                        (7, "Clear, all-inclusive price; acceptable licence terms for a later contract.")],
+                    "NordicData A/S": [
+                        (5, "Fall detection from a wristband is plausible but not yet shown on a ward."),
+                        (5, "Batteries to charge and bands to keep on: extra work for the nurses."),
+                        (8, "Realistic roll-out cost on the existing network.")],
+                    "Scandi MedSupply AB": [
+                        (3, "The same principle as today's mats, which the wards find unreliable."),
+                        (6, "Wireless mats remove the unplugging problem; the floor mat is in the way of walkers."),
+                        (9, "The cheapest proposal, with a clear price list.")]}),
+                Scores("facilitator@healthtech.example.org", -194, {
+                    "CareSense ApS": [
+                        (9, "The only proposal that notices both getting up and a fall anywhere in the room "
+                            "without the patient's help."),
+                        (7, "Mounting needs the electricians, but once up it asks nothing of the staff."),
+                        (6, "Fair for a pilot; the company should show the cost of a roll-out to all wards.")],
+                    "NordicData A/S": [
+                        (6, "Good coverage of the whole ward, including corridors and toilets."),
+                        (2, "A wearable was explicitly excluded by the challenge; this will not be accepted on "
+                            "geriatric wards."),
+                        (8, "Low cost because the network exists.")],
+                    "Scandi MedSupply AB": [
+                        (7, "The floor mat detects a patient lying beside the bed, where most falls happen."),
+                        (5, "Two mats per bed to wipe and to keep in place."),
+                        (9, "Very good value.")]}),
+                Move("innovation@rsyd.example.org", S.AWARDED, -185,
+                     "CareSense ApS is selected for the pilot: its proposal scored highest on the effect on falls and "
+                     "on fit with the wards' routines, with nothing for patients to wear and nothing on the bed to "
+                     "clean. The other proposals relied on a wristband the patients must keep on, or on bed mats "
+                     "like those the wards use today.",
+                     selected=("CareSense ApS",))],
+    ),
+    DemoChallenge(
+        author="eldercare@odense.example.org", cluster=HEALTH_TECH, created=-600, deadlines=(-565, -545),
+        title="Helping residents up after a fall, with one member of staff",
+        summary="When a care-home resident falls at night, the only carer on the floor must wait for a colleague or "
+                "the ambulance service before the resident can be lifted. We looked for a safe way for one member of "
+                "staff to get an uninjured resident off the floor.",
+        description="""Odense's care homes record about 1,300 falls a year. At night one member of staff covers a floor of
+up to 15 residents; after a fall they call a colleague from another floor, or the ambulance service when
+nobody can come, before the resident is lifted. Residents who are not hurt lie on the floor for 20 to 40
+minutes, and staff injure their backs lifting by hand.
+
+We needed:
+
+- a way for one member of staff to get an uninjured resident from the floor to a chair or the bed safely,
+  without lifting by hand;
+- something that reaches the room quickly and works between furniture and through narrow doorways;
+- nothing that needs more cooperation than a confused resident can give;
+- training that the homes can pass on to substitutes;
+- a CE-marked medical device, cleaned with the homes' usual disinfectant.""",
+        expected_benefits="""- shorter time on the floor after a fall;
+- fewer ambulance call-outs for residents who are not injured;
+- fewer back injuries among night and evening staff.""",
+        test_setting="2 care homes in Odense (4 floors, 58 residents) and their night and evening staff, over 6 months.",
+        test_users=30, pilot_budget="60300", contract_value="460000", kind=ContractKind.SUPPLIES,
+        cpv=["33196200", "42416000"], nuts="DK031", languages=["da", "en"], ipr=IprModel.COMPANY_LICENCE,
+        ipr_note="The company keeps its IPR; the municipality may publish the anonymised evaluation of the pilot.",
+        criteria=[("Safety and effect for residents", 40, "Evidence so far, and how injured residents are kept safe"),
+                  ("Usability for one member of staff at night", 40, "Fetching, placing and cleaning the equipment"),
+                  ("Price and plan for a later contract", 20, "")],
+        events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -598),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -596, "Clear need; published."),
+                Follower("ceo@fallguard.example.org"),
+                Ask("ceo@fallguard.example.org", "How wide are the doors of residents' rooms and the lifts?", -585,
+                    answer_by="eldercare@odense.example.org",
+                    answer="Room doors are at least 90 cm wide and the lift cars 110 by 210 cm in both homes. Some "
+                           "older rooms have thresholds of up to 2 cm."),
+                Propose("tenders@medsupply.example.org", -575, ProposalData(
+                    title="A lifting cushion and a mobile floor hoist on every floor",
+                    summary="An inflatable lifting cushion raises a resident from the floor to sitting height in "
+                            "under a minute; with a mobile floor hoist on each floor, one carer then moves them to a "
+                            "chair or the bed.",
+                    description="""- a battery-powered cushion with four chambers, filled one after the other from a hand control;
+- a mobile floor hoist with a standard sling for the move from the cushion to a chair or the bed;
+- both kept on a trolley on each floor and cleaned with the homes' usual disinfectant;
+- training by our clinical advisers, one morning per home.""",
+                    trl=9,
+                    evidence="Standard products in our range, used by Swedish ambulance services and about 200 Nordic "
+                             "care homes.",
+                    test_users_needed=30, sites_needed=2, duration_weeks=26, pilot_price_eur=Decimal("31200"),
+                    equipment="4 lifting cushions, 4 mobile floor hoists with slings and 4 trolleys.",
+                    data_access=None, research_partners=None)),
+                Propose("ceo@fallguard.example.org", -570, ProposalData(
+                    title="FloorLift: a mobile robot that lets one carer help a resident up from the floor",
+                    summary="A battery-powered robot parked on each floor comes to the room when the carer calls it "
+                            "from the phone. It slides a soft support under the resident and raises them to sitting "
+                            "and then to the height of a chair, guided step by step, so that one member of staff can "
+                            "do it safely.",
+                    description="""**How it works**
+
+- the robot is parked and charged in a central place on each floor; the carer calls it to the room from
+  the phone, or pushes it like a trolley;
+- a low, soft support slides under the resident's back and legs; the robot raises them to sitting, then to
+  the height of a chair or the bed, at the speed the carer sets;
+- its screen guides the carer step by step in Danish, and it stops at once when the carer lets go.
+
+**Safety**
+
+CE-marked as a class I medical device, for residents up to 180 kg. A resident who may be injured is not
+moved: the robot's checklist asks the carer to call the nurse first.
+
+**Training**
+
+Two hours per member of staff on site, and a 10-minute video for substitutes.""",
+                    trl=7,
+                    evidence="Tested with 40 volunteers in our test hall and for 6 weeks in a private care home in "
+                             "Vejle: 23 residents helped up from the floor, none needing a second carer.",
+                    test_users_needed=30, sites_needed=2, duration_weeks=26, pilot_price_eur=Decimal("58600"),
+                    equipment="4 robots (one per floor) and their charging stations.",
+                    data_access="Room numbers; the robot logs each use (time, floor, duration) for the evaluation.",
+                    research_partners="University College Lillebælt, physiotherapy: the staff's strain during "
+                                      "transfers.")),
+                Submit("tenders@medsupply.example.org", -550),
+                Submit("ceo@fallguard.example.org", -548),
+                Move("eldercare@odense.example.org", S.IN_EVALUATION, -544),
+                Panel("eldercare@odense.example.org", "eldercare@odense.example.org", -543),
+                Panel("eldercare@odense.example.org", "facilitator@healthtech.example.org", -543,
+                      neutrality="FallGuard Robotics ApS is a member of the cluster. The cluster has no financial "
+                                 "interest in either proposal and did not help FallGuard write its proposal."),
+                Scores("eldercare@odense.example.org", -538, {
+                    "Scandi MedSupply AB": [
+                        (6, "A proven cushion, but the move to the chair still needs the hoist and its sling, which "
+                            "is hard for one carer alone."),
+                        (5, "Two devices to fetch and place; the hoist is heavy to push on carpets."),
+                        (9, "Low, fixed prices from a standard catalogue.")],
+                    "FallGuard Robotics ApS": [
+                        (8, "One carer got every resident up in the Vejle test; injured residents stay on the floor "
+                            "until the nurse has seen them."),
+                        (7, "Calling the robot from the phone saves the walk to fetch it; placing the support takes "
+                            "practice."),
+                        (6, "Almost twice the price of the cushion, but within the pilot budget.")]}),
+                Scores("facilitator@healthtech.example.org", -536, {
+                    "Scandi MedSupply AB": [
+                        (7, "Safe and well known to the ambulance services."),
+                        (4, "The sling is the hard part at night, and it is still there."),
+                        (8, "Good value; a later contract would be a simple purchase.")],
+                    "FallGuard Robotics ApS": [
+                        (8, "The only proposal in which one carer does the whole transfer without lifting."),
+                        (8, "Clear guidance on the screen, also for substitutes."),
+                        (6, "The company should show the cost of a robot per floor over five years.")]}),
+                Move("eldercare@odense.example.org", S.AWARDED, -530,
+                     "FallGuard Robotics ApS is selected for the pilot: with its robot one member of staff did the "
+                     "whole transfer from the floor to a chair without lifting, and it scored highest on safety and "
+                     "on use at night. The cushion and hoist are proven products, but the move to the chair still "
+                     "needs a sling that is hard to place alone.",
+                     selected=("FallGuard Robotics ApS",)),
+                Move("eldercare@odense.example.org", S.ARCHIVED, -260)],
     ),
     DemoChallenge(
         author="innovation@sonderborg.example.org", cluster=DIGI, created=-40, deadlines=(5, 25),
@@ -432,6 +965,31 @@ We needed:
         criteria=[("Accuracy of the measurements", 40, ""), ("Usability in the classroom", 30, ""), ("Price", 30, "")],
         events=[Move("eldercare@odense.example.org", S.IN_MODERATION, -398),
                 Move("admin@digicluster.example.org", S.PUBLISHED, -395),
+                Propose("bids@nordicdata.example.org", -380, ProposalData(
+                    title="Classroom climate sensors with a traffic light, and data for the building department",
+                    summary="A sensor on the wall of each classroom measures CO2, temperature and humidity and shows "
+                            "green, yellow or red; the building department sees every room on a map.",
+                    description="""- one mains-powered sensor per classroom with a light visible from the teacher's desk;
+- red at 1,400 ppm CO2: open the windows;
+- hourly data for each room in our data platform, with a monthly report per school.""",
+                    trl=9,
+                    evidence="A standard product of our hardware partner, installed in about 2,000 classrooms in the "
+                             "Nordic countries.",
+                    test_users_needed=900, sites_needed=3, duration_weeks=12, pilot_price_eur=Decimal("19800"),
+                    equipment="40 sensors and 3 gateways.", data_access=None, research_partners=None)),
+                Propose("anna@caresense.example.org", -375, ProposalData(
+                    title="Air quality sensors for classrooms from our care-home platform",
+                    summary="Our care-home sensors also measure CO2, temperature and humidity; we adapt them to "
+                            "classrooms with a simple light signal for the teacher.",
+                    description="""- one sensor per classroom, the same hardware as in our care homes;
+- a light on the sensor and a weekly summary to the school's caretaker;
+- data exported monthly to the building department as a spreadsheet.""",
+                    trl=8,
+                    evidence="Air-quality measurement runs in 96 care-home rooms as part of our fall-detection units.",
+                    test_users_needed=900, sites_needed=3, duration_weeks=12, pilot_price_eur=Decimal("18600"),
+                    equipment="40 sensors.", data_access=None, research_partners=None)),
+                Submit("bids@nordicdata.example.org", -360),
+                Submit("anna@caresense.example.org", -355),
                 Move("eldercare@odense.example.org", S.IN_EVALUATION, -349),
                 Move("eldercare@odense.example.org", S.NO_AWARD, -330,
                      "The proposals showed that suitable sensors are sold as standard products: the municipality "
@@ -531,6 +1089,369 @@ We need tools that:
 ]
 
 
+# --- the innovation pool and the pilots -------------------------------------------------------------
+# The Health-Tech cluster's pool, and the pilots opened by the two awarded challenges: one running now, with
+# a grant from the pool, and an earlier one that is reported. The plan is written first; the events
+# then run in the order listed, on days from the load like the challenges'. Test users are numbered in the
+# order they are enrolled; their feedback links are not kept (the cluster or the authority issues a new link
+# from the pilot page).
+
+P = PilotStatus
+
+
+@dataclass
+class DemoPool:
+    admin: str
+    days: tuple[int, int]  # opens, closes
+    data: PoolData  # its dates are replaced by `days`
+
+
+@dataclass
+class Agree:
+    by: str
+    day: int
+
+
+@dataclass
+class Step:
+    by: str
+    target: PilotStatus
+    day: int
+    reason: str | None = None
+
+
+@dataclass
+class Enrol:
+    """`by` enrols `how_many` test users of the plan's `group` at its `site` (positions in the plan); they gave
+    their consent the day before."""
+
+    by: str
+    group: int
+    site: int
+    how_many: int
+    day: int
+
+
+@dataclass
+class Answer:
+    """Test user number `tester` answers the SUS (and rates the criteria rated by test users) on `day`."""
+
+    tester: int
+    day: int
+    sus: tuple[int, ...]
+    rating: int | None = None
+    worked: str | None = None
+    did_not: str | None = None
+
+
+@dataclass
+class Leave:
+    by: str
+    tester: int
+    day: int
+
+
+@dataclass
+class Log:
+    by: str
+    severity: Severity
+    day: int
+    hour: int
+    what: str
+    action: str | None = None
+
+
+@dataclass
+class Measure:
+    by: str
+    criterion: int
+    value: str
+    day: int
+    source: str
+
+
+@dataclass
+class Confirm:
+    by: str
+    milestone: int
+    day: int
+
+
+@dataclass
+class Quote:
+    """The cluster chooses the free text of these test users for the report."""
+
+    by: str
+    testers: tuple[int, ...]
+
+
+@dataclass
+class Conclude:
+    by: str
+    conclusion: str
+    recommendation: Recommendation
+
+
+@dataclass
+class Verdict:
+    """The authority's decision on the reported pilot."""
+
+    by: str
+    decision: Recommendation
+    day: int
+    note: str
+
+
+@dataclass
+class Apply:
+    """The company applies to `pool` for a grant; `benefit_by` confirms the expected benefit the next day and the
+    company declares its de minimis aid and submits the day after; the administrator decides on `decided`."""
+
+    by: str
+    pool: str
+    day: int
+    requested: str
+    co_financing: str
+    purpose: str
+    benefit_by: str
+    benefit: str
+    de_minimis_eur: str
+    decided_by: str
+    decided: int
+    approved: str
+    reason: str
+
+
+@dataclass
+class Pay:
+    by: str
+    milestone: int
+    amount: str
+    day: int
+
+
+@dataclass
+class DemoPilot:
+    challenge: str  # the awarded challenge whose selected proposal opened the pilot
+    planner: str
+    title: str
+    objectives: str
+    days: tuple[int, int]  # start, end
+    budget: str
+    funding_split: str
+    personal_data: str
+    legal_basis: str
+    dpia_done: bool
+    criteria: list[PilotCriterion]
+    sites: list[tuple[str, str | None, str]]
+    groups: list[tuple[str, int]]
+    milestones: list[tuple[str, int]]
+    events: list[Agree | Step | Enrol | Answer | Leave | Log | Measure | Confirm | Quote | Conclude | Verdict | Apply | Pay]
+
+
+HEALTH_TECH_POOL = "Health-Tech Innovation Pool South"
+
+POOLS = [
+    DemoPool("cluster@healthtech.example.org", (-200, 165), PoolData(
+        name=HEALTH_TECH_POOL, currency="DKK", total_budget=Decimal("10000000"), min_grant=Decimal("400000"),
+        max_grant=Decimal("1475000"), units_per_eur=Decimal("7.46"),
+        eligibility_text="Grants for pilots of health and welfare technology that a small or medium-sized company "
+                         "registered in Southern Denmark runs with a public partner (a region, a municipality or a "
+                         "hospital), which declares the benefit it expects. The grant covers the company's own costs "
+                         "of the pilot: adaptation, installation, training and evaluation; the company co-finances "
+                         "at least a quarter. Grants are de minimis aid. The cluster's board decides every month.",
+        require_sme=True, regions=["DK03"], require_public_partner=True, require_research_partner=False,
+        opens_on=date.min, closes_on=date.min)),
+]
+
+FALLS_ON_WARDS = "Fewer falls of older patients in hospital wards"
+HELP_UP = "Helping residents up after a fall, with one member of staff"
+HOSPITAL = "J. B. Winsløws Vej 4, 5000 Odense C"
+AT_LEAST, AT_MOST = Comparison.AT_LEAST, Comparison.AT_MOST
+
+PILOTS = [
+    DemoPilot(
+        challenge=FALLS_ON_WARDS, planner="anna@caresense.example.org",
+        title="CareSense Ward: bed-exit and fall alerts on three wards of Odense University Hospital",
+        objectives="""Find out whether ceiling sensors that alert the nurses when a patient at risk gets out of bed, and at
+once after a fall anywhere in the room, reduce falls and time on the floor on two geriatric wards and one
+orthopaedic ward, without more false alarms or cleaning than today's pressure mats.
+
+- falls per 1,000 bed days and time on the floor, against the wards' incident reports of the six months before;
+- the nurses' view of the alerts and the app: the System Usability Scale and a rating of the alerts.""",
+        days=(-110, 72), budget="118000",
+        funding_split="The region pays the pilot price of EUR 118,000 from the challenge's pilot budget. CareSense's "
+                      "adaptation to the hospital's nurse call, the power outlets and the University of Southern "
+                      "Denmark's analysis are paid by a grant from the Health-Tech Innovation Pool South and by "
+                      "CareSense's own co-financing.",
+        personal_data="Bed and room numbers; which patients the nurses mark as at risk (no names, no diagnoses); "
+                      "alert events (time, bed, kind). Nurses taking part in the usability survey are known only by "
+                      "a code, their ward and their group.",
+        legal_basis="GDPR art. 6(1)(e) and 9(2)(h): the region's task of providing hospital care; CareSense is the "
+                    "region's processor under a data processing agreement. Nurses answer the survey by consent.",
+        dpia_done=True,
+        criteria=[PilotCriterion("Falls per 1,000 bed days", AT_MOST, Decimal("4"), "per 1,000 bed days"),
+                  PilotCriterion("Median time on the floor after a fall", AT_MOST, Decimal("5"), "minutes"),
+                  PilotCriterion("Nurses find the alerts timely and worth acting on", AT_LEAST, Decimal("4"), "of 5",
+                                 rated_by_users=True)],
+        sites=[("Geriatric ward G1, Odense University Hospital", HOSPITAL, "hospital ward"),
+               ("Geriatric ward G2, Odense University Hospital", HOSPITAL, "hospital ward"),
+               ("Orthopaedic ward O3, Odense University Hospital", HOSPITAL, "hospital ward")],
+        groups=[("Nurses and nursing assistants, geriatric wards", 60),
+                ("Nurses and nursing assistants, orthopaedic ward", 30)],
+        milestones=[("Sensors mounted and connected to the nurse call on all three wards", -112),
+                    ("Mid-term review of incident reports and false alarms", 5),
+                    ("Final measurements, staff survey and report", 70)],
+        events=[
+            Apply("anna@caresense.example.org", HEALTH_TECH_POOL, -150, requested="1100000", co_financing="450000",
+                  purpose="Adapting CareSense's nurse call interface to the hospital's system, power outlets and "
+                          "mounting at 48 beds, and the University of Southern Denmark's before/after analysis of "
+                          "falls on the three wards.",
+                  benefit_by="innovation@rsyd.example.org",
+                  benefit="The region expects fewer falls and fall injuries among older patients on the three wards "
+                          "and a shorter time on the floor after a fall. It will use the evaluation to decide on a "
+                          "procurement for all its geriatric and orthopaedic wards.",
+                  de_minimis_eur="38000", decided_by="cluster@healthtech.example.org", decided=-130,
+                  approved="1000000",
+                  reason="The pilot meets every rule of the pool and the region confirmed the expected benefit. "
+                         "DKK 100,000 of the mounting costs are covered by the pilot price the region pays, so the "
+                         "board grants DKK 1,000,000."),
+            Agree("innovation@rsyd.example.org", -126),
+            Agree("anna@caresense.example.org", -125),
+            Step("cluster@healthtech.example.org", P.PLAN_APPROVED, -121),
+            Confirm("facilitator@healthtech.example.org", 0, -112),
+            Step("facilitator@healthtech.example.org", P.RUNNING, -110),
+            Enrol("facilitator@healthtech.example.org", 0, 0, 4, -108),
+            Enrol("facilitator@healthtech.example.org", 0, 1, 4, -108),
+            Enrol("innovation@rsyd.example.org", 1, 2, 4, -107),
+            Pay("cluster@healthtech.example.org", 0, "400000", -105),
+            Log("innovation@rsyd.example.org", Severity.MEDIUM, -61, 3,
+                "After a change to the hospital network, the gateway on ward G2 lost its connection to the nurse "
+                "call for 40 minutes at night; no alerts reached the nurses. No patient fell in that time.",
+                "The hospital's IT department now checks the gateways after every network change; CareSense added "
+                "an alert to the ward phone when a gateway is offline for more than 5 minutes."),
+            Log("anna@caresense.example.org", Severity.OBSERVATION, -45, 14,
+                "The physiotherapists' morning exercises with patients set off \"sitting up\" alerts.",
+                "Nurses can now pause a bed's alerts for up to 30 minutes from the app."),
+            Answer(0, -40, (4, 2, 4, 2, 4, 2, 4, 2, 4, 2), 4,
+                   "Alerts come to the phone I carry anyway; I reach the room before the patient is up."),
+            Answer(1, -40, (5, 1, 4, 1, 4, 2, 5, 1, 4, 2), 5,
+                   "Nothing on the floor to trip over and nothing to wipe between patients."),
+            Answer(2, -39, (3, 2, 4, 2, 3, 3, 4, 2, 3, 2), 3, None,
+                   "Some \"sitting up\" alerts come while the physiotherapist is with the patient."),
+            Answer(4, -38, (4, 1, 5, 2, 4, 2, 4, 1, 4, 1), 5,
+                   "I can mark a patient at risk in ten seconds at the bedside."),
+            Answer(5, -38, (3, 3, 3, 3, 3, 2, 3, 2, 3, 3), 3, None,
+                   "The app is slow to open when the phone has been locked."),
+            Answer(8, -36, (4, 2, 4, 1, 4, 2, 4, 2, 5, 2), 4,
+                   "Since the sensors came, nobody has lain long on the floor on our ward."),
+            Answer(9, -35, (4, 2, 3, 2, 4, 2, 4, 3, 4, 2), 4),
+            Measure("innovation@rsyd.example.org", 0, "4.6", -32,
+                    "The wards' incident reports, first two months (G1, G2, O3)"),
+            Measure("anna@caresense.example.org", 1, "6", -32,
+                    "Incident reports and sensor events, first two months: 9 falls"),
+        ],
+    ),
+    DemoPilot(
+        challenge=HELP_UP, planner="ceo@fallguard.example.org",
+        title="FloorLift in two Odense care homes: one carer helps a resident up after a fall",
+        objectives="""Find out whether one member of the night or evening staff can get an uninjured resident off the floor
+safely with the FloorLift robot, and how much sooner than today.
+
+- time on the floor after a fall, against the homes' fall reports of the six months before;
+- the share of falls handled by one member of staff, without a colleague or the ambulance service;
+- what the staff think of the robot after six months: the System Usability Scale, ratings and interviews.""",
+        days=(-480, -300), budget="58600",
+        funding_split="Odense Municipality pays the pilot price of EUR 58,600 from its welfare technology budget; "
+                      "FallGuard Robotics pays the robots' maintenance and the staff training.",
+        personal_data="Room numbers and the time, floor and duration of each use of the robot; from the homes' fall "
+                      "reports, the time of the fall and of the help (no names, no diagnoses). Staff taking part in "
+                      "the survey are known only by a code, their home and their group.",
+        legal_basis="GDPR art. 6(1)(e): the municipality's task of providing care and a safe working environment. "
+                    "Staff answer the survey by consent.",
+        dpia_done=False,
+        criteria=[PilotCriterion("Median time on the floor after a fall", AT_MOST, Decimal("15"), "minutes"),
+                  PilotCriterion("Falls handled by one member of staff", AT_LEAST, Decimal("70"), "%"),
+                  PilotCriterion("Staff feel safe using the robot", AT_LEAST, Decimal("4"), "of 5",
+                                 rated_by_users=True)],
+        sites=[("Lindegården care home", "Lindevej 12, 5220 Odense SØ", "care home"),
+               ("Kildevang care home", "Kildevangen 3, 5260 Odense S", "care home")],
+        groups=[("Night staff", 6), ("Evening staff", 6)],
+        milestones=[("Robots on every floor and staff trained", -482),
+                    ("Mid-term review of the fall reports", -390),
+                    ("Final measurements and staff survey", -302)],
+        events=[
+            Agree("eldercare@odense.example.org", -490),
+            Agree("ceo@fallguard.example.org", -489),
+            Step("cluster@healthtech.example.org", P.PLAN_APPROVED, -486),
+            Confirm("facilitator@healthtech.example.org", 0, -482),
+            Step("facilitator@healthtech.example.org", P.RUNNING, -480),
+            Enrol("facilitator@healthtech.example.org", 0, 0, 3, -478),
+            Enrol("facilitator@healthtech.example.org", 0, 1, 2, -478),
+            Enrol("eldercare@odense.example.org", 1, 0, 3, -477),
+            Enrol("eldercare@odense.example.org", 1, 1, 3, -477),
+            Log("eldercare@odense.example.org", Severity.MEDIUM, -452, 2,
+                "At Kildevang the robot stopped at the raised threshold of room 12 on its way to a fall. The carer "
+                "pushed it over by hand; the resident, who was not hurt, was up after 14 minutes.",
+                "FallGuard changed the robot's threshold setting the next day, and the caretaker fitted ramps to "
+                "the four highest thresholds."),
+            Log("facilitator@healthtech.example.org", Severity.OBSERVATION, -430, 13,
+                "Evening staff at Lindegården ask for the robot to be parked nearer the lift: on the second floor it "
+                "takes three minutes to arrive.", "The parking place was moved the same week."),
+            Answer(9, -400, (2, 4, 2, 4, 3, 3, 2, 4, 2, 4), 2, None,
+                   "I could not get the support under a heavy resident on my own."),
+            Measure("eldercare@odense.example.org", 0, "18", -390, "The homes' fall reports, first three months"),
+            Measure("eldercare@odense.example.org", 1, "64", -390, "The homes' fall reports, first three months"),
+            Confirm("facilitator@healthtech.example.org", 1, -388),
+            Leave("eldercare@odense.example.org", 9, -370),
+            Answer(0, -305, (5, 1, 5, 2, 4, 1, 5, 1, 4, 2), 5,
+                   "I got a resident up from the bathroom floor alone in eight minutes. Before, we waited for the "
+                   "ambulance.", "The support is hard to slide under someone lying against the bed."),
+            Answer(1, -305, (4, 2, 4, 2, 4, 2, 4, 2, 4, 3), 4,
+                   "Calling the robot from the phone means I can stay with the resident.",
+                   "The app logged me out twice during a night shift."),
+            Answer(2, -304, (4, 2, 5, 1, 4, 2, 4, 2, 5, 2), 5,
+                   "Residents were calm: the robot moves slowly and tells them what happens."),
+            Answer(3, -304, (3, 2, 4, 3, 3, 2, 4, 2, 3, 3), 3, None,
+                   "It took me a month before I trusted it. More practice at the start would help."),
+            Answer(4, -303, (2, 3, 3, 3, 3, 2, 3, 3, 3, 4), 3, None,
+                   "At night I still call a colleague: I do not want to be alone with a resident who may be hurt. "
+                   "The robot is fine; the night staffing is the problem."),
+            Answer(5, -303, (4, 1, 4, 2, 4, 2, 5, 2, 4, 2), 4, "No more lifting by hand. My back has been better "
+                                                                "this winter."),
+            Answer(6, -302, (3, 3, 3, 2, 4, 2, 4, 3, 3, 3), 4, None,
+                   "The robot is too wide for the toilets in the oldest rooms."),
+            Answer(7, -302, (4, 2, 4, 1, 3, 1, 4, 2, 4, 2), 4, "The step-by-step screen is good for substitutes."),
+            Answer(8, -301, (5, 2, 5, 2, 4, 2, 5, 1, 5, 2), 5,
+                   "Faster than waiting for a colleague from another floor, every time.",
+                   "The charging station is in the way in the corridor."),
+            Answer(10, -301, (4, 2, 4, 2, 3, 2, 4, 2, 3, 2), 4, None,
+                   "Too many steps on the screen once you have done it often."),
+            Measure("eldercare@odense.example.org", 0, "11", -300, "The homes' fall reports, six months: 41 falls"),
+            Measure("eldercare@odense.example.org", 1, "78", -300, "The homes' fall reports, six months: 41 falls"),
+            Measure("ceo@fallguard.example.org", 2, "4.2", -300,
+                    "Final staff interviews in both homes (University College Lillebælt)"),
+            Confirm("facilitator@healthtech.example.org", 2, -299),
+            Step("cluster@healthtech.example.org", P.COMPLETED, -298),
+            Quote("facilitator@healthtech.example.org", (0, 4, 5)),
+            Conclude("facilitator@healthtech.example.org",
+                     "FloorLift did what the challenge asked. Over six months, 78 % of the falls of uninjured residents "
+                     "were handled by one member of staff, and the median time on the floor fell from 32 minutes "
+                     "(the homes' reports of the six months before) to 11. Staff rated the robot above the SUS "
+                     "average and felt safe using it, though night staff want more practice at the start and the "
+                     "robot does not fit the toilets of the oldest rooms. The one incident, a threshold, was solved "
+                     "during the pilot. We recommend that Odense procures mobile lifting support for its care homes, "
+                     "with requirements on door and threshold clearance and four hours' training per member of staff.",
+                     Recommendation.PROCEED),
+            Step("cluster@healthtech.example.org", P.REPORTED, -290),
+            Verdict("eldercare@odense.example.org", Recommendation.PROCEED, -270,
+                    "The care committee approved a tender for mobile lifting support in all the municipality's care "
+                    "homes; this report is part of the tender documents."),
+        ],
+    ),
+]
+
+
 def _demo_clock():
     """`at(days, hour)`: a local time `days` days from today in the platform's zone, as aware UTC."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -566,23 +1487,132 @@ def _load_challenges() -> list[Challenge]:
         )
         created = at(demo.created, 9) if demo.created is not None else None
         challenge = challenge_services.create_challenge(user(demo.author), data, now=created)
+
+        def proposal_of(company_id: int):
+            return proposal_services.proposal_of(company_id, challenge.id)
+
         for event in demo.events:
             if isinstance(event, Move) and event.target in DECISION_TARGETS:
-                proposal_services.decide(user(event.actor), challenge, [], event.reason, now=at(event.day, 11))
+                selected = [proposal_of(org_id(name)).id for name in event.selected]
+                proposal_services.decide(user(event.actor), challenge, selected, event.reason, now=at(event.day, 11))
             elif isinstance(event, Move):
                 challenge_services.transition(user(event.actor), challenge, event.target, event.reason,
                                               brand_note=event.brand_note,
                                               now=at(event.day, 11) if event.day is not None else None)
             elif isinstance(event, Follower):
                 challenge_services.follow(user(event.user), challenge)
-            else:
+            elif isinstance(event, Ask):
                 question = challenge_services.ask_question(user(event.asker), challenge, event.text, now=at(event.day, 14))
                 if event.answer:
                     challenge_services.answer_question(user(event.answer_by), question, event.answer,
                                                        event.published_question)
+            elif isinstance(event, Propose):
+                author = user(event.author)
+                proposal = proposal_services.create_proposal(author, challenge, event.data, now=at(event.day, 10))
+                for email in event.partners:
+                    partner = proposal_services.add_partner(author, proposal, user(email).organisation_id,
+                                                            now=at(event.day, 10))
+                    proposal_services.answer_partnership(user(email), partner, True, now=at(event.day, 15))
+            elif isinstance(event, Submit):
+                author = user(event.author)
+                proposal = proposal_of(author.organisation_id)
+                if event.changes:
+                    current = ProposalData(**{name: getattr(proposal, name) for name in proposal_services.FIELDS})
+                    proposal_services.update_proposal(author, proposal, replace(current, **event.changes),
+                                                      now=at(event.day, 12))
+                proposal_services.submit(author, proposal, declared=True, now=at(event.day, 13))
+            elif isinstance(event, Withdraw):
+                author = user(event.author)
+                proposal_services.withdraw(author, proposal_of(author.organisation_id), event.reason,
+                                           now=at(event.day, 11))
+            elif isinstance(event, Panel):
+                evaluator = user(event.member)
+                member = proposal_services.add_panel_member(user(event.by), challenge, evaluator.id, now=at(event.day, 9))
+                proposal_services.declare(evaluator, member, False, None,
+                                          Neutrality.JUSTIFIED if event.neutrality else None, event.neutrality,
+                                          now=at(event.day, 14))
+            else:
+                evaluator = user(event.evaluator)
+                member = proposal_services.panel_member(challenge, evaluator)
+                for company, marks in event.marks.items():
+                    entries = {c.id: mark for c, mark in zip(challenge.criteria, marks, strict=True)}
+                    proposal_services.save_scores(evaluator, member, proposal_of(org_id(company)), entries,
+                                                  now=at(event.day, 15))
         loaded.append(challenge)
     db.session.flush()
     return loaded
+
+
+def _load_pools() -> None:
+    at = _demo_clock()
+    for demo in POOLS:
+        opens, closes = demo.days
+        pool_services.create_pool(services.user_by_email(demo.admin),
+                                  replace(demo.data, opens_on=at(opens).date(), closes_on=at(closes).date()))
+
+
+def _load_pilots(challenges: dict[str, Challenge]) -> None:
+    """Plan and run the pilots the awarded challenges opened. The test users' feedback links are not kept:
+    only their hash is stored, so the cluster or the authority issues a new link from the pilot page."""
+    at = _demo_clock()
+    user = services.user_by_email
+    for demo in PILOTS:
+        pilot = db.session.scalar(sa.select(Pilot).where(Pilot.challenge_id == challenges[demo.challenge].id))
+        start, end = demo.days
+        pilot_services.update_plan(user(demo.planner), pilot, PlanData(
+            title=demo.title, objectives=demo.objectives, start_date=at(start).date(), end_date=at(end).date(),
+            budget_eur=Decimal(demo.budget), funding_split=demo.funding_split, personal_data=demo.personal_data,
+            legal_basis=demo.legal_basis, dpia_done=demo.dpia_done, consent_version="1", criteria=demo.criteria,
+            sites=demo.sites, groups=demo.groups, milestones=[(title, at(day).date()) for title, day in demo.milestones]))
+        testers: list[TestUser] = []
+        answers: dict[int, list[int]] = {}  # test user number: ids of their feedback
+        application = None
+        for event in demo.events:
+            by = None if isinstance(event, Answer) else user(event.by)  # test users answer through their link
+            match event:
+                case Agree():
+                    pilot_services.agree(by, pilot, now=at(event.day, 10))
+                case Step():
+                    pilot_services.transition(by, pilot, event.target, event.reason, now=at(event.day, 11))
+                case Enrol():
+                    enrolled = pilot_services.enrol(by, pilot, pilot.groups[event.group].id, pilot.sites[event.site].id,
+                                                    at(event.day - 1).date(), event.how_many, now=at(event.day, 13))
+                    testers += [test_user for test_user, _token in enrolled]
+                case Answer():
+                    ratings = {c.id: event.rating for c in pilot.criteria if c.rated_by_users and event.rating}
+                    feedback = pilot_services.submit_feedback(testers[event.tester], list(event.sus), ratings, event.worked,
+                                                              event.did_not, now=at(event.day, 15))
+                    answers.setdefault(event.tester, []).append(feedback.id)
+                case Leave():
+                    pilot_services.withdraw_test_user(by, testers[event.tester], now=at(event.day, 10))
+                case Log():
+                    pilot_services.add_log_entry(by, pilot, event.severity, at(event.day, event.hour), event.what,
+                                                 event.action, now=at(event.day, max(event.hour + 1, 8)))
+                case Measure():
+                    pilot_services.add_measurement(by, pilot, pilot.criteria[event.criterion].id, Decimal(event.value),
+                                                   at(event.day).date(), event.source, now=at(event.day, 16))
+                case Confirm():
+                    pilot_services.confirm_milestone(by, pilot.milestones[event.milestone], now=at(event.day, 16))
+                case Quote():
+                    pilot_services.choose_quotes(by, pilot, {i for tester in event.testers for i in answers[tester]})
+                case Conclude():
+                    pilot_services.conclude(by, pilot, event.conclusion, event.recommendation)
+                case Verdict():
+                    pilot_services.decide(by, pilot, event.decision, event.note, now=at(event.day, 10))
+                case Apply():
+                    pool = db.session.scalar(sa.select(Pool).where(Pool.name == event.pool))
+                    application = pool_services.apply(by, pool, pilot, Decimal(event.requested),
+                                                      Decimal(event.co_financing), event.purpose, today=at(event.day).date())
+                    pool_services.confirm_benefit(user(event.benefit_by), application, event.benefit,
+                                                  now=at(event.day + 1, 10))
+                    pool_services.declare_de_minimis(by, application, Decimal(event.de_minimis_eur), now=at(event.day + 2, 9))
+                    pool_services.submit(by, application, now=at(event.day + 2, 10))
+                    pool_services.decide(user(event.decided_by), application, True, Decimal(event.approved), event.reason,
+                                         now=at(event.decided, 14))
+                case Pay():
+                    pool_services.record_payment(by, application, pilot.milestones[event.milestone].id,
+                                                 Decimal(event.amount), at(event.day).date())
+    db.session.flush()
 
 
 def load_demo() -> bool:
@@ -605,8 +1635,9 @@ def load_demo() -> bool:
         membership = services.request_membership(company_admin, cluster_admin.organisation, "We would like to join.")
         if accepted:
             services.decide_membership(cluster_admin, membership, True, "Welcome.")
-    _load_challenges()
-    db.session.flush()
+    challenges = {challenge.title: challenge for challenge in _load_challenges()}
+    _load_pools()
+    _load_pilots(challenges)
     return True
 
 

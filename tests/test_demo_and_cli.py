@@ -1,17 +1,34 @@
 """`flask ppi demo`, `send-mail`, `create-admin` and `set-verification`: the CLI calls the same services."""
 import smtplib
+from statistics import mean
 
 import pytest
 import sqlalchemy as sa
+from babel.numbers import format_decimal
+from markupsafe import escape
 
 from ppi.accounts.models import Organisation, OrganisationKind, User
 from ppi.accounts.sme import SizeClass
+from ppi.challenges.models import Challenge
+from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.mail import queue_mail
 from ppi.core.models import AuditEntry, OutboxMessage
-from ppi.demo import DEMO_PASSWORD
+from ppi.core.timeutil import utcnow
+from ppi.demo import DEMO_PASSWORD, ORGANISATIONS, PLATFORM_ADMIN
 from ppi.extensions import db
+from ppi.pilots import sus
+from ppi.pilots.models import Feedback, LogEntry, Measurement, Pilot, TestUser
+from ppi.pilots.workflow import PilotStatus, Recommendation
+from ppi.pools import services as pool_services
+from ppi.pools.models import GrantApplication, Payment, Pool
+from ppi.pools.workflow import ApplicationStatus
+from ppi.proposals import services as proposal_services
+from ppi.proposals.models import Decision, PanelMember, Proposal, ProposalPartner, ProposalVersion, Score
+from ppi.proposals.workflow import Outcome, PartnerStatus, ProposalStatus
 
-TABLES = [Organisation, User, AuditEntry, OutboxMessage]
+TABLES = [Organisation, User, AuditEntry, OutboxMessage, Challenge, Proposal, ProposalVersion, PanelMember, Score, Decision,
+          Pilot, TestUser, Feedback, LogEntry, Measurement, Pool, GrantApplication, Payment]
+DEMO_USERS = [PLATFORM_ADMIN[0]] + [email for demo in ORGANISATIONS for email, _name in [demo.admin, *demo.members]]
 
 
 def counts() -> dict[str, int]:
@@ -38,6 +55,152 @@ def test_demo_is_believable_and_loads_once(app):
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         client.post("/logout")
+
+
+def test_demo_has_proposals_an_evaluated_award_and_debriefs(app):
+    assert app.test_cli_runner().invoke(args=["ppi", "demo"]).exit_code == 0
+    with app.app_context():
+        statuses = dict(db.session.execute(sa.select(Proposal.status, sa.func.count()).group_by(Proposal.status)).all())
+        assert set(statuses) == set(ProposalStatus), statuses
+        assert len({p.challenge_id for p in db.session.scalars(sa.select(Proposal))}) >= 5
+        submitted = db.session.scalars(sa.select(Proposal).where(Proposal.status == ProposalStatus.SUBMITTED)).all()
+        assert any(p.version_count == 2 for p in submitted)  # resubmitted
+        assert any(partner.status == PartnerStatus.CONFIRMED for p in submitted for partner in p.partners)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ProposalPartner)
+                                 .where(ProposalPartner.status != PartnerStatus.CONFIRMED)) == 0
+        versions = db.session.scalars(sa.select(ProposalVersion)).all()
+        assert len(versions) == sum(p.version_count for p in db.session.scalars(sa.select(Proposal)))
+        assert all(proposal_services.verify(version) == [] for version in versions)
+
+        awarded = db.session.scalars(sa.select(Challenge).where(Challenge.status == ChallengeStatus.AWARDED)).all()
+        assert len(awarded) == 1
+        challenge = awarded[0]
+        panel = proposal_services.panel(challenge)
+        assert len(panel) >= 2 and all(member.cleared for member in panel)
+        assert {m.user.organisation_id for m in panel} >= {challenge.lead_authority_id, challenge.cluster_id}
+        proposals = proposal_services.submitted_proposals(challenge)
+        assert 2 <= len(proposals) <= 3 and proposal_services.scoring_complete(challenge)
+        scores = db.session.scalars(sa.select(Score).where(Score.proposal_id.in_([p.id for p in proposals]))).all()
+        assert len(scores) == len(panel) * len(proposals) * len(challenge.criteria)
+        assert all(0 <= s.score <= 10 and s.comment.strip() for s in scores)
+        decision = proposal_services.decision_of(challenge)
+        assert decision.award and len(decision.reason) > 50
+        [selected] = proposal_services.selected_companies(challenge)
+        assert [p.company_id for p in proposals if p.outcome == Outcome.SELECTED] == [selected.id]
+
+        no_award = db.session.scalars(sa.select(Decision).where(Decision.award.is_(False))).all()
+        assert len(no_award) == 2
+        for undecided in no_award:
+            outcomes = db.session.scalars(sa.select(Proposal.outcome).where(Proposal.challenge_id == undecided.challenge_id)).all()
+            assert outcomes and set(outcomes) == {Outcome.NOT_SELECTED}
+        debriefs: dict[str, list[int]] = {}  # a company's user: its proposals with a debrief
+        for proposal in db.session.scalars(sa.select(Proposal).where(Proposal.outcome.is_not(None))):
+            email = db.session.scalar(sa.select(User.email).where(User.organisation_id == proposal.company_id).order_by(User.id))
+            debriefs.setdefault(email, []).append(proposal.id)
+        awarded_ids = {p.id for p in proposals}
+        challenge_id, company, reason = challenge.id, selected.name, decision.reason
+        scores_per_proposal = len(panel) * len(challenge.criteria)
+        owner = db.session.scalar(sa.select(User.email).where(User.id == decision.decided_by_id))
+
+    client = app.test_client()
+    public = client.get(f"/challenges/{challenge_id}").get_data(as_text=True)
+    assert 'id="selected-companies"' in public and company in public
+    assert awarded_ids <= {pid for ids in debriefs.values() for pid in ids}
+    for email, proposal_ids in debriefs.items():
+        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+        for proposal_id in proposal_ids:
+            response = client.get(f"/proposals/{proposal_id}/debrief")
+            assert response.status_code == 200, (email, proposal_id)
+            if proposal_id in awarded_ids:  # the reason, and the company's own scores with their comments
+                page = response.get_data(as_text=True)
+                assert str(escape(reason)) in page and 'id="scores"' in page and page.count("<li><strong>Evaluator") == scores_per_proposal
+        client.post("/logout")
+    assert client.post("/login", data={"email": owner, "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get(f"/challenges/{challenge_id}/evaluation").status_code == 200
+    matrix = client.get(f"/challenges/{challenge_id}/evaluation/matrix.csv")
+    assert matrix.status_code == 200 and company in matrix.get_data(as_text=True)
+
+
+def test_demo_has_a_pool_a_running_pilot_with_a_grant_and_a_reported_pilot(app):
+    assert app.test_cli_runner().invoke(args=["ppi", "demo"]).exit_code == 0
+    with app.app_context():
+        [pool] = db.session.scalars(sa.select(Pool)).all()
+        assert pool.administrator.name == "Health-Tech Cluster South" and pool.currency == "DKK"
+        assert (pool.total_budget, pool.min_grant, pool.max_grant) == (10_000_000, 400_000, 1_475_000)
+        assert 7.4 < pool.units_per_eur < 7.5 and pool.regions == ["DK03"]
+        assert pool.require_sme and pool.require_public_partner
+        assert pool.opens_on <= utcnow().date() <= pool.closes_on
+        [grant] = pool_services.applications(pool)
+        assert grant.status == ApplicationStatus.APPROVED and grant.benefit_confirmed_at and grant.de_minimis_declared_at
+        assert pool_services.budget(pool).committed == grant.approved_amount
+        [payment] = pool_services.payments(grant)
+        assert payment.milestone == grant.pilot.milestones[0] and payment.milestone.confirmed_at is not None
+
+        running = grant.pilot
+        assert running.status == PilotStatus.RUNNING and running.challenge.title == "Fewer falls of older patients in hospital wards"
+        assert running.company.name == "CareSense ApS" and running.authority_agreed_at and running.company_agreed_at
+        assert 2 <= len(running.criteria) <= 3 and sum(c.rated_by_users for c in running.criteria) == 1
+        assert running.sites and running.groups and running.dpia_done is not None and running.plan_approved_at
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Feedback).where(Feedback.pilot_id == running.id)) > 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Measurement).where(Measurement.pilot_id == running.id)) > 0
+
+        [reported] = db.session.scalars(sa.select(Pilot).where(Pilot.status == PilotStatus.REPORTED)).all()
+        assert reported.recommendation == Recommendation.PROCEED and reported.authority_decision is not None
+        assert reported.end_date < utcnow().date() and all(m.confirmed_at for m in reported.milestones)
+        testers = db.session.scalars(sa.select(TestUser).where(TestUser.pilot_id == reported.id)).all()
+        assert 8 <= len(testers) <= 12 and sum(t.withdrawn_at is not None for t in testers) == 1
+        measured = set(db.session.scalars(sa.select(Measurement.criterion_id).where(Measurement.pilot_id == reported.id)))
+        assert measured == {c.id for c in reported.criteria}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry).where(LogEntry.pilot_id == reported.id))
+        rows = db.session.execute(sa.select(Feedback.sus_answers, TestUser.withdrawn_at, Feedback.quoted)
+                                  .join(TestUser, TestUser.id == Feedback.test_user_id)
+                                  .where(Feedback.pilot_id == reported.id)).all()
+        kept = [sus.score(answers) for answers, withdrawn, _quoted in rows if withdrawn is None]
+        everyone = [sus.score(answers) for answers, _withdrawn, _quoted in rows]
+        assert len(kept) < len(everyone) and len(set(kept)) > 3  # the withdrawn user had answered; answers vary
+        assert any(quoted for *_rest, quoted in rows)
+        expected, with_withdrawn = (format_decimal(round(mean(v), 1), locale=app.config["BABEL_DEFAULT_LOCALE"])
+                                    for v in (kept, everyone))
+        assert expected != with_withdrawn
+        reported_id, authority = reported.id, reported.authority_id
+        email = db.session.scalar(sa.select(User.email).where(User.organisation_id == authority).order_by(User.id))
+
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get(f"/pilots/{reported_id}/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Mean SUS score {expected} from {len(kept)} answers" in html
+    assert 'id="quotes"' in html and "“nan”" not in html  # a quote without one of its two texts
+
+
+def test_demo_pilot_and_pool_pages_open_for_every_role(app):
+    assert app.test_cli_runner().invoke(args=["ppi", "demo"]).exit_code == 0
+    with app.app_context():
+        pilots = {p.id: p.party_ids for p in db.session.scalars(sa.select(Pilot))}
+        pools = db.session.scalars(sa.select(Pool.id)).all()
+        applications = {a.id: {a.pool.administrator_id, a.company_id, a.pilot.authority_id}
+                        for a in db.session.scalars(sa.select(GrantApplication))}
+        organisation = dict(db.session.execute(sa.select(User.email, User.organisation_id)).all())
+        verified = {o.id for o in db.session.scalars(sa.select(Organisation)) if o.is_verified}
+    client = app.test_client()
+    for email in [None, *DEMO_USERS]:
+        if email:
+            assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+        org = organisation.get(email)
+        party = org in verified
+        pages = {"/pools/": 200, **{f"/pools/{pool}": 200 for pool in pools}}
+        if email:
+            pages["/pilots/"] = 200 if org else 403
+        for pilot, parties in pilots.items():
+            for path in ("", "/report", "/feedback.csv", "/measurements.csv"):
+                pages[f"/pilots/{pilot}{path}"] = 200 if party and org in parties else (404 if email else 302)
+        for application, parties in applications.items():
+            pages[f"/pools/applications/{application}"] = 200 if party and org in parties else (404 if email else 302)
+        for path, status in pages.items():
+            assert client.get(path).status_code == status, (email, path)
+        if email:
+            client.post("/logout")
 
 
 class FakeSMTP:

@@ -3,9 +3,24 @@ from datetime import datetime, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from flask import g, has_request_context
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def mark_arrival() -> None:
+    """Run before every request: the moment it reached the application."""
+    g.arrived_at = utcnow()
+
+
+def arrival_time() -> datetime:
+    """When the current request arrived (now, outside a request). Deadlines are judged by it, so that a
+    request sent in time is not refused for waiting on a lock or a database connection."""
+    if has_request_context() and "arrived_at" in g:
+        return g.arrived_at
+    return utcnow()
 
 
 def as_utc(value: datetime) -> datetime:

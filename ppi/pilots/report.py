@@ -110,9 +110,14 @@ def build(pilot: Pilot) -> Report:
             int(mean_ratings.at[criterion.id, "count"]) if rated else 0))
     return Report(
         participation=enrolment_frame(pilot.id), sus=sus.summarise(scores), distribution=sus.distribution(scores),
-        achievements=achievements, quotes=feedback[feedback["quoted"].astype(bool)],
+        achievements=achievements, quotes=_missing_as_none(feedback[feedback["quoted"].astype(bool)]),
         respondents=int(feedback["test_user_id"].nunique()) if not feedback.empty else 0,
     )
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """NULL as None: pandas reads a missing text as NaN, which Jinja finds true and prints as "nan"."""
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def feedback_csv(pilot_id: int) -> bytes:

@@ -45,6 +45,7 @@ from ppi.pilots.workflow import (
     plan_problems,
 )
 from ppi.proposals.models import Proposal
+from ppi.proposals.services import latest_version
 from ppi.proposals.signals import proposal_selected
 
 S = PilotStatus
@@ -68,7 +69,7 @@ def open_pilot(proposal: Proposal, actor: User) -> Pilot:
     challenge = proposal.challenge
     pilot = Pilot(challenge_id=challenge.id, proposal_id=proposal.id, authority_id=challenge.lead_authority_id,
                   company_id=proposal.company_id, cluster_id=challenge.cluster_id, status=S.PLANNING,
-                  title=proposal.title)
+                  title=latest_version(proposal).content["title"])
     db.session.add(pilot)
     db.session.flush()
     _record(actor, "pilot.opened", pilot, after={"status": pilot.status.value})
@@ -235,7 +236,8 @@ def enrol(actor: User, pilot: Pilot, group_id: int, site_id: int, consent_on: da
         raise DomainError(_("Choose a group and a site of this pilot."))
     if not 1 <= how_many <= MAX_ENROL_AT_ONCE:
         raise DomainError(_("Enrol between 1 and %(n)d test users at a time.", n=MAX_ENROL_AT_ONCE))
-    if consent_on > (now or utcnow()).date():
+    now = now or utcnow()
+    if consent_on > now.date():
         raise DomainError(_("The consent date cannot be in the future."))
     taken = set(db.session.scalars(sa.select(TestUser.code).where(TestUser.pilot_id == pilot.id)))
     enrolled = []
@@ -246,7 +248,7 @@ def enrol(actor: User, pilot: Pilot, group_id: int, site_id: int, consent_on: da
         taken.add(code)
         token = secrets.token_urlsafe(32)
         test_user = TestUser(pilot_id=pilot.id, code=code, group_id=group_id, site_id=site_id, consent_on=consent_on,
-                             consent_version=pilot.consent_version, token_hash=token_hash(token))
+                             consent_version=pilot.consent_version, enrolled_at=now, token_hash=token_hash(token))
         db.session.add(test_user)
         enrolled.append((test_user, token))
     db.session.flush()
@@ -352,7 +354,7 @@ def add_measurement(actor: User, pilot: Pilot, criterion_id: int, value: Decimal
     if measured_on > (now or utcnow()).date():
         raise DomainError(_("The measurement date cannot be in the future."))
     measurement = Measurement(pilot_id=pilot.id, criterion_id=criterion_id, value=value, measured_on=measured_on,
-                              source=source.strip(), entered_by_id=actor.id)
+                              source=source.strip(), entered_by_id=actor.id, entered_at=now or utcnow())
     db.session.add(measurement)
     db.session.flush()
     _record(actor, "pilot.measured", pilot, after={"criterion_id": criterion_id, "value": str(value)})

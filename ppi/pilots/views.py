@@ -63,7 +63,8 @@ def _render_detail(pilot: Pilot, *, status: int = 200, message: str | None = Non
     measurement_form.criterion_id.choices = [(0, _("Choose…"))] + [(c.id, c.name) for c in pilot.criteria]
     quotes_form = forms.get("quotes_form") or QuotesForm()
     candidates = services.feedback_with_text(pilot) if permissions.can_choose_quotes(current_user, pilot) else []
-    quotes_form.feedback_ids.choices = [(f.id, f"{f.what_worked or ''} / {f.what_did_not or ''}"[:300]) for f in candidates]
+    quotes_form.feedback_ids.choices = [(f.id, " / ".join(t for t in (f.what_worked, f.what_did_not) if t)[:300])
+                                        for f in candidates]
     if request.method == "GET":
         quotes_form.feedback_ids.data = [f.id for f in candidates if f.quoted]
     conclusion_form = forms.get("conclusion_form") or ConclusionForm(

@@ -43,6 +43,19 @@ class PoolForm(FlaskForm):
     def region_list(self) -> list[str]:
         return [code.strip() for code in (self.regions.data or "").split(",") if code.strip()]
 
+    def validate(self, extra_validators=None) -> bool:
+        """The service's checks of amounts and dates, with the message next to the field it concerns."""
+        valid = super().validate(extra_validators)
+        low, high, total = self.min_grant.data, self.max_grant.data, self.total_budget.data
+        amounts_valid = not (self.min_grant.errors or self.max_grant.errors or self.total_budget.errors)
+        if amounts_valid and None not in (low, high, total) and (high < low or high > total):
+            self.max_grant.errors = [_l("The grants must go from the minimum to the maximum, within the total budget.")]
+            valid = False
+        if self.opens_on.data and self.closes_on.data and self.closes_on.data < self.opens_on.data and not self.closes_on.errors:
+            self.closes_on.errors = [_l("The pool must close after it opens.")]
+            valid = False
+        return valid
+
     def pool_data(self) -> PoolData:
         return PoolData(
             name=self.name.data, currency=self.currency.data, total_budget=self.total_budget.data,

@@ -145,8 +145,15 @@ def apply(actor: User, pool: Pool, pilot: Pilot, requested: Decimal, co_financin
 def update_application(actor: User, application: GrantApplication, requested: Decimal, co_financing: Decimal, purpose: str) -> None:
     if not permissions.can_edit_application(actor, application):
         raise PermissionDenied()
+    changed = (application.requested, application.co_financing, application.purpose) != (requested, co_financing, purpose.strip())
     application.requested, application.co_financing, application.purpose = requested, co_financing, purpose.strip()
-    _record(actor, "pool.application_updated", application, after={"requested": str(requested)})
+    if changed and (application.benefit_confirmed_at or application.de_minimis_declared_at):
+        application.benefit_confirmed_at = application.benefit_confirmed_by_id = None
+        application.de_minimis_declared_at = application.de_minimis_declared_by_id = None
+        note = _("The declarations are withdrawn: the application changed, so they are made again.")
+    else:
+        note = None
+    _record(actor, "pool.application_updated", application, after={"requested": str(requested)}, note=note)
 
 
 def declare_de_minimis(actor: User, application: GrantApplication, received_eur: Decimal, now: datetime | None = None) -> bool:
@@ -206,7 +213,8 @@ def submit(actor: User, application: GrantApplication, now: datetime | None = No
 def decide(actor: User, application: GrantApplication, approve: bool, amount: Decimal | None, reason: str,
            now: datetime | None = None) -> None:
     """Approve with an amount or reject with a reason; an approval never takes the pool over its budget."""
-    pool = db.session.execute(sa.select(Pool).where(Pool.id == application.pool_id).with_for_update()).scalar_one()
+    # OF pools: the administrator is joined eagerly, and PostgreSQL cannot lock the nullable side of an outer join
+    pool = db.session.execute(sa.select(Pool).where(Pool.id == application.pool_id).with_for_update(of=Pool)).scalar_one()
     db.session.refresh(application)
     if not permissions.can_decide(actor, application):
         raise PermissionDenied()

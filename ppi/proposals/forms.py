@@ -97,6 +97,8 @@ class ScoreForm(FlaskForm):
             if row.form.comment.data and row.form.score.data is None and not row.form.score.errors:
                 row.form.score.errors = [_l("Give the score for your comment.")]
                 valid = False
+        if not valid:
+            self.rows.errors = [row.errors for row in self.rows]  # the list keeps the errors it saw when it validated
         return valid
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ppi.accounts.models import Organisation, User
 from ppi.challenges.models import Challenge, Criterion
 from ppi.extensions import db
-from ppi.proposals.models import PanelMember, Proposal, Score
+from ppi.proposals.models import PanelMember, Proposal, ProposalVersion, Score
 from ppi.proposals.workflow import DISAGREEMENT_SPREAD, Declaration, ProposalStatus, rank
 
 
@@ -21,11 +21,13 @@ def scores_frame(challenge_id: int) -> pd.DataFrame:
     """Every score of the challenge's cleared evaluators on submitted proposals, one row per score."""
     stmt = (
         sa.select(
-            Proposal.id.label("proposal_id"), Organisation.name.label("company"), Proposal.title.label("proposal"),
+            Proposal.id.label("proposal_id"), Organisation.name.label("company"),
+            ProposalVersion.content["title"].as_string().label("proposal"),  # as submitted, not the working copy
             Criterion.id.label("criterion_id"), Criterion.position, Criterion.name.label("criterion"), Criterion.weight,
             PanelMember.id.label("evaluator_id"), User.display_name.label("evaluator"), Score.score, Score.comment,
         )
         .join(Proposal, Proposal.id == Score.proposal_id)
+        .join(ProposalVersion, sa.and_(ProposalVersion.proposal_id == Proposal.id, ProposalVersion.number == Proposal.version_count))
         .join(Organisation, Organisation.id == Proposal.company_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .join(PanelMember, PanelMember.id == Score.panel_member_id)

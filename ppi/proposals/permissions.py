@@ -85,8 +85,10 @@ def can_sit_on_panel(candidate, challenge: Challenge) -> bool:
 
 
 def can_declare(user, member: PanelMember | None, challenge: Challenge) -> bool:
-    return member is not None and is_signed_in(user) and member.user_id == user.id and challenge.status in (
-        ChallengeStatus.PUBLISHED, ChallengeStatus.IN_EVALUATION)
+    """Once the evaluation has started: only then are the proposing companies final. A declaration before the
+    deadline would not cover companies that submit later, nor the neutrality question their cluster membership raises."""
+    return member is not None and is_signed_in(user) and member.user_id == user.id and (
+        challenge.status == ChallengeStatus.IN_EVALUATION)
 
 
 def can_score(user, member: PanelMember | None, challenge: Challenge) -> bool:

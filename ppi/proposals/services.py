@@ -21,11 +21,11 @@ from ppi.challenges.models import Challenge
 from ppi.challenges.signals import public_change_audience
 from ppi.challenges.workflow import ChallengeStatus
 from ppi.core import audit
-from ppi.core.errors import DomainError, PermissionDenied
+from ppi.core.errors import Conflict, DomainError, PermissionDenied
 from ppi.core.files import store_upload
 from ppi.core.models import StoredFile
 from ppi.core.notify import notify
-from ppi.core.timeutil import utcnow
+from ppi.core.timeutil import arrival_time, utcnow
 from ppi.extensions import db
 from ppi.proposals import permissions, receipts
 from ppi.proposals.models import (
@@ -108,11 +108,12 @@ def update_proposal(actor: User, proposal: Proposal, data: ProposalData, now: da
 
 
 def _require_change(actor: User, proposal: Proposal, now: datetime | None) -> datetime:
-    now = now or utcnow()
+    """The proposer, strictly before the deadline, judged at the request's arrival."""
+    now = now or arrival_time()
     if not permissions.is_proposer(actor, proposal):
         raise PermissionDenied()
     if not permissions.can_change(actor, proposal, now):
-        raise DomainError(_("The proposal deadline has passed: the proposal can no longer change."))
+        raise Conflict(_("The proposal deadline has passed: the proposal can no longer change."))
     return now
 
 
@@ -236,10 +237,15 @@ def content_of(proposal: Proposal, now: datetime) -> dict[str, Any]:
 
 
 def has_unsubmitted_changes(proposal: Proposal, latest: ProposalVersion | None) -> bool:
+    """Whether the company changed its working copy since the last version (a renamed challenge or company is no change of its own)."""
     if latest is None:
         return False
-    current = content_of(proposal, latest.submitted_at)
-    return current != latest.content
+    return _own_part(content_of(proposal, latest.submitted_at)) != _own_part(latest.content)
+
+
+def _own_part(content: dict[str, Any]) -> tuple:
+    return ({name: content.get(name) for name in FIELDS}, [p["id"] for p in content.get("partners", [])],
+            [(a["title"], a["sha256"]) for a in content.get("attachments", [])])
 
 
 def _jsonable(value: Any) -> Any:
@@ -440,6 +446,7 @@ def my_scores(member: PanelMember, proposal: Proposal) -> dict[int, Score]:
 @dataclass
 class QueueItem:
     proposal: Proposal
+    title: str  # as submitted: the working copy may have changed since
     scored: int  # criteria with a score and a comment
     missing_comments: int
     criteria: int
@@ -458,16 +465,37 @@ def queue(member: PanelMember, challenge: Challenge, now: datetime | None = None
     recused = recused_ids(member, flagged_proposals(challenge))
     proposals = [p for p in submitted_proposals(challenge)
                  if permissions.can_read_as_evaluator(user, p, member, recused, now)]
+    commented = (Score.comment != "").label("commented")  # grouped by its name: PostgreSQL sees two parameters otherwise
     counts = {(pid, complete): n for pid, complete, n in db.session.execute(
-        sa.select(Score.proposal_id, Score.comment != "", sa.func.count())
-        .where(Score.panel_member_id == member.id).group_by(Score.proposal_id, Score.comment != ""))}
+        sa.select(Score.proposal_id, commented, sa.func.count())
+        .where(Score.panel_member_id == member.id).group_by(Score.proposal_id, commented))}
     size = len(challenge.criteria)
-    return [QueueItem(p, counts.get((p.id, True), 0), counts.get((p.id, False), 0), size) for p in proposals]
+    titles = submitted_titles(challenge)
+    return [QueueItem(p, titles[p.id], counts.get((p.id, True), 0), counts.get((p.id, False), 0), size) for p in proposals]
+
+
+def proposing_companies(challenge: Challenge) -> list[str]:
+    """Names of the companies in submitted proposals, leads and confirmed partners: what an evaluator
+    needs to see to declare a conflict of interest."""
+    names = set()
+    for proposal in submitted_proposals(challenge):
+        names.add(proposal.company.name)
+        names.update(p.organisation.name for p in proposal.partners if p.status == PartnerStatus.CONFIRMED)
+    return sorted(names)
+
+
+def submitted_titles(challenge: Challenge) -> dict[int, str]:
+    """{proposal id: title} of the submitted proposals as in the version that counts, not the working copy."""
+    return dict(db.session.execute(
+        sa.select(Proposal.id, ProposalVersion.content["title"].as_string())
+        .join(ProposalVersion, sa.and_(ProposalVersion.proposal_id == Proposal.id, ProposalVersion.number == Proposal.version_count))
+        .where(Proposal.challenge_id == challenge.id, Proposal.status == P.SUBMITTED)).all())
 
 
 def scoring_complete(challenge: Challenge) -> bool:
-    """Every cleared evaluator has scored, with a comment, every criterion of every proposal they may score."""
-    members = [m for m in panel(challenge) if m.cleared]
+    """Every evaluator not excluded by a conflict has scored, with a comment, every criterion of every proposal
+    they may score (an evaluator who has not declared yet has not scored)."""
+    members = [m for m in panel(challenge) if m.declaration != Declaration.CONFLICT]
     proposals = submitted_proposals(challenge)
     if not members or not proposals:
         return False

@@ -338,7 +338,8 @@ def evaluation(challenge_id: int):
 def _render_evaluation(challenge: Challenge, member: PanelMember | None, *, status: int = 200, message: str | None = None,
                        panel_form=None, declaration_form=None, decision_form=None):
     now = utcnow()
-    flagged = services.flagged_proposals(challenge)
+    # who proposed is sealed too: the neutrality flag names companies only after the deadline
+    flagged = [] if permissions.is_sealed_for(challenge, now) else services.flagged_proposals(challenge)
     complete = services.scoring_complete(challenge)
     is_owner = permissions.is_owner(current_user, challenge)
     consolidated = None
@@ -348,14 +349,18 @@ def _render_evaluation(challenge: Challenge, member: PanelMember | None, *, stat
         panel_form = PanelForm()
     panel_form.user_id.choices = [(0, _("Choose…"))] + [(u.id, f"{u.display_name} ({u.organisation.name})")
                                                           for u in services.panel_candidates(challenge)]
-    submitted = services.submitted_proposals(challenge) if is_owner and not permissions.is_sealed_for(challenge, now) else []
+    # the proposals to select from once the panel has finished (before, only "no award" is possible)
+    submitted = services.submitted_proposals(challenge) if is_owner and complete else []
     if decision_form is None:
         decision_form = DecisionForm()
-    decision_form.selected.choices = [(p.id, f"{p.company.name}: {p.title}") for p in submitted]
+    titles = services.submitted_titles(challenge) if submitted else {}
+    decision_form.selected.choices = [(p.id, f"{p.company.name}: {titles[p.id]}") for p in submitted]
     page = render_template(
         "proposals/evaluation.html", challenge=challenge, member=member, now=now, message=message,
         panel=services.panel(challenge) if is_owner or member else [], flagged=flagged,
         needs_neutrality=member is not None and services.needs_neutrality_answer(member, challenge, flagged),
+        proposing_companies=services.proposing_companies(challenge)
+        if member is not None and not permissions.is_sealed_for(challenge, now) else [],
         queue=services.queue(member, challenge, now) if member is not None and member.cleared else [],
         complete=complete, consolidated=consolidated, submitted_count=services.submitted_count(challenge),
         decision=services.decision_of(challenge), is_owner=is_owner,

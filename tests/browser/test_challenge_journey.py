@@ -19,7 +19,8 @@ from ppi.challenges.models import Challenge, Question, StatusChange
 from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
-from tests.conftest import PASSWORD, add_challenge, build_world
+from tests.browser.steps import flash, label, navbar, sign_in, sign_out
+from tests.conftest import add_challenge, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -47,36 +48,8 @@ ANSWER = "Yes: the caretakers mount them with you and fill the holes when the pi
 DECOY = "Energy dashboards for school caretakers"
 
 
-def label(text: str) -> re.Pattern:
-    """A field's label: it starts with the text; labels of required fields go on with " (required)"."""
-    return re.compile("^" + re.escape(text) + r"(\s|$)")
-
-
-def navbar(page: Page):
-    return page.get_by_role("navigation", name="Main navigation")
-
-
-def flash(page: Page):
-    return page.locator(".flash-messages")
-
-
 def status_badge(page: Page):
     return page.locator("main .badge")
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(label("E-mail address")).fill(email)
-    page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
-    expect(flash(page)).to_contain_text("You are signed in.")
-
-
-def sign_out(page: Page) -> None:
-    navbar(page).get_by_role("button", name="Sign out").click()
-    expect(flash(page)).to_contain_text("You are signed out.")
-    expect(navbar(page).get_by_role("link", name="Sign in", exact=True)).to_be_visible()
 
 
 def local_input(days: int, zone: ZoneInfo) -> str:
