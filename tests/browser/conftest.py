@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from ppi import create_app
 from ppi.extensions import db, limiter
-from tests.conftest import _prepare_schema, _truncate_all, empty_tables, make_app
+from tests.conftest import _prepare_schema, _empty_postgresql, empty_tables, make_app
 
 HERE = Path(__file__).resolve().parent
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -112,7 +112,7 @@ def live_server(backend, tmp_path_factory):
         with app.app_context():
             db.session.remove()
             if backend == "postgresql":
-                _truncate_all()
+                _empty_postgresql()
             db.engine.dispose()
 
 

@@ -21,7 +21,7 @@ from ppi.pilots.workflow import PilotStatus
 from ppi.pools import services
 from ppi.pools.models import GrantApplication, Pool
 from ppi.pools.workflow import ApplicationStatus as A
-from tests.conftest import POSTGRES_URL, _prepare_schema, _truncate_all, build_world, make_app
+from tests.conftest import POSTGRES_URL, _prepare_schema, _empty_postgresql, build_world, make_app
 from tests.pilots.helpers import add_pilot
 from tests.pools.support import add_application, add_pool
 
@@ -42,13 +42,13 @@ def pg_app():
     with app.app_context():
         db.session.remove()
         _prepare_schema("postgresql")
-        _truncate_all()
+        _empty_postgresql()
     try:
         yield app
     finally:
         with app.app_context():
             db.session.remove()  # an open transaction would make TRUNCATE wait for ever
-            _truncate_all()
+            _empty_postgresql()
             db.engine.dispose()
         limiter.reset()
 

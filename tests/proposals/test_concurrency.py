@@ -36,7 +36,7 @@ from ppi.extensions import db, limiter
 from ppi.proposals.models import Proposal, ProposalVersion
 from ppi.proposals.workflow import ProposalStatus
 from tests.conftest import (
-    PASSWORD, POSTGRES_URL, _prepare_schema, _truncate_all, add_challenge, add_org, add_user, build_world, make_app,
+    PASSWORD, POSTGRES_URL, _prepare_schema, _empty_postgresql, add_challenge, add_org, add_user, build_world, make_app,
 )
 from tests.proposals.helpers import PROPOSAL_FORM
 
@@ -61,7 +61,7 @@ def pg_server():
     with app.app_context():
         db.session.remove()
         _prepare_schema("postgresql")
-        _truncate_all()
+        _empty_postgresql()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="pg-rush-server", daemon=True)
     thread.start()
@@ -73,7 +73,7 @@ def pg_server():
         thread.join(timeout=10)
         with app.app_context():
             db.session.remove()  # an open transaction would make TRUNCATE wait for ever
-            _truncate_all()
+            _empty_postgresql()
             db.engine.dispose()
         limiter.reset()
 
@@ -85,7 +85,7 @@ def served_app(pg_server):
     app, _port = pg_server
     with app.app_context():
         db.session.remove()
-        _truncate_all()
+        _empty_postgresql()
     limiter.reset()
 
 
