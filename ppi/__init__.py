@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from ppi.main.views import bp as main_bp
     from ppi.pilots.views import bp as pilots_bp
     from ppi.pools.views import bp as pools_bp
+    from ppi.procurement.views import bp as procurement_bp
     from ppi.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(pools_bp)
+    app.register_blueprint(procurement_bp)
 
 
 def register_commands(app: Flask) -> None:

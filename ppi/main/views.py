@@ -10,7 +10,9 @@ from ppi.core.forms import EmptyForm
 from ppi.core.models import Notification, OutboxMessage
 from ppi.core.notify import mark_all_read, unread_count
 from ppi.core.security import is_safe_next
+from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.procurement import listing
 
 bp = Blueprint("main", __name__)
 
@@ -53,9 +55,11 @@ def dashboard():
             ),
             "unsent_mail": db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None))),
         }
+    overdue = (listing.overdue_cases(org.id, utcnow().date())
+               if org is not None and org.kind == OrganisationKind.PUBLIC_AUTHORITY else [])
     return render_template(
         "main/dashboard.html", org=org, pending_requests=pending_requests, admin_figures=admin_figures,
-        button_form=EmptyForm(),
+        overdue_cases=overdue, button_form=EmptyForm(),
     )
 
 
