@@ -63,6 +63,11 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "PPI <no-reply@ppi.example.org>")
     OUTBOX_UI_ENABLED = _env_bool("PPI_OUTBOX_UI", True)
     PPI_BASE_URL = os.environ.get("PPI_BASE_URL", "http://127.0.0.1:5000")
+    # Open Contracting (OCDS) export: the OCID prefix registered with the Open Contracting Partnership
+    # ("ocds-" and six characters); each case's OCID is "<prefix>-<case id>". The default is for development
+    # only: set a registered prefix before publishing, or the OCIDs collide with other development data.
+    PPI_OCID_PREFIX = os.environ.get("PPI_OCID_PREFIX", "ocds-ppidev")
+    PPI_OCDS_PUBLISHER = os.environ.get("PPI_OCDS_PUBLISHER", "PPI (development instance)")
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=1)

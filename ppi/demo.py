@@ -1,7 +1,8 @@
 """`flask ppi demo`: a believable set of organisations, one user per role, a dozen challenges in every
 state of their lifecycle and the companies' proposals to them, with two challenges evaluated by their panel
 and awarded; the Health-Tech cluster's innovation pool; a running pilot funded from it and an earlier,
-reported one, loaded once.
+reported one; and the authorities' procurement cases on five routes, one of them awarded to the pilot company
+after the Art 41 measures, loaded once.
 
 Everything is created through the services, so the demo has the audit trail and outbox that real use
 would leave. Running the command again changes nothing.
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ppi.accounts import services
-from ppi.accounts.models import AuthorityType, OrganisationKind, OrgRole, User
+from ppi.accounts.models import AuthorityType, Organisation, OrganisationKind, OrgRole, User
 from ppi.accounts.workflow import VerificationStatus
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge, ContractKind, IprModel
@@ -33,6 +34,10 @@ from ppi.pilots.workflow import Comparison, PilotStatus, Recommendation, Severit
 from ppi.pools import services as pool_services
 from ppi.pools.models import Pool
 from ppi.pools.services import PoolData
+from ppi.procurement import services as procurement_services
+from ppi.procurement.directive import ContractKind as CaseKind, Procedure
+from ppi.procurement.services import CaseData
+from ppi.procurement.workflow import CaseStatus
 from ppi.proposals import services as proposal_services
 from ppi.proposals.services import ProposalData
 from ppi.proposals.workflow import Neutrality
@@ -1452,6 +1457,235 @@ safely with the FloorLift robot, and how much sooner than today.
 ]
 
 
+# --- procurement cases ------------------------------------------------------------------------------
+# What the authorities bought after their challenges and pilots, each case opened and moved through the
+# procurement services by the authority's user on the days given (from the load, like the rest, but moved to
+# the Monday when they fall on a weekend: authorities publish and decide on working days). Dates in a `Timeline`
+# are days too. Every time limit and the standstill are respected with days to spare, so the checks read right
+# whatever the weekday shifts, save Sønderborg's award notice, which is overdue on purpose: its dashboard warns.
+
+K = CaseKind
+CS = CaseStatus
+
+
+@dataclass
+class Timeline:
+    """Timeline facts recorded together: `_on` and `_deadline` fields are days from the load; `{year}` in the
+    notice reference is the notice's year."""
+
+    values: dict[str, object]
+
+
+@dataclass
+class Tender:
+    """A candidate or tenderer; linked to the demo company of that name, if there is one."""
+
+    name: str
+    country: str
+    sme: bool
+
+
+@dataclass
+class Reject:
+    name: str
+    reason: str
+
+
+@dataclass
+class Measures:
+    """Art 41: what the pilot company learnt was shared with all candidates on `day`; adequate time limits."""
+
+    name: str
+    day: int
+    shared: str
+    time_limits: str
+
+
+@dataclass
+class Award:
+    name: str
+    value: str
+    months: int | None
+    reasons: str
+
+
+@dataclass
+class Advance:
+    target: CaseStatus
+    day: int
+    reason: str | None = None
+
+
+@dataclass
+class DemoCase:
+    by: str
+    opened: int
+    subject: str
+    kind: CaseKind
+    value: str
+    cpv: list[str]
+    description: str
+    route: dict[str, object]
+    pilot_of: str | None = None  # the challenge whose pilot the case follows
+    challenge: str | None = None
+    consulted: tuple[str, ...] = ()  # companies of a preliminary market consultation (Art 40)
+    events: list[Timeline | Tender | Reject | Measures | Award | Advance] = field(default_factory=list)
+
+
+CASES = [
+    DemoCase(
+        by="eldercare@odense.example.org", opened=-262, pilot_of=HELP_UP,
+        subject="Mobile lifting support after falls in Odense's care homes",
+        kind=K.SUPPLIES, value="1850000", cpv=["33196200", "42416000"],
+        description="The FloorLift pilot showed that one member of staff can help an uninjured resident up from the "
+                    "floor with a mobile robot, but also what is missing: a support narrow enough for the toilets of "
+                    "the oldest rooms, and thresholds crossed without help. The care committee decided to develop "
+                    "these and then equip every floor of the municipality's 38 care homes, in one innovation "
+                    "partnership.",
+        route={"procedure": Procedure.INNOVATION_PARTNERSHIP, "electronic_submission": True, "candidates_invited": 3,
+               "partnership_phases": "1. Development (6 months): a support at most 70 cm wide and automatic crossing of "
+                                     "thresholds. 2. Test series (6 months): 10 robots in 4 care homes. 3. Purchase: "
+                                     "robots for every floor of the 38 care homes, training and 4 years' maintenance.",
+               "partnership_targets": "After phase 1: the robot reaches every toilet of the oldest rooms and crosses "
+                                      "thresholds of 3 cm. After phase 2: at least 75 % of the falls of uninjured "
+                                      "residents handled by one member of staff; SUS of at least 70.",
+               "partnership_remuneration": "A fixed price per phase, paid when the municipality confirms the phase's "
+                                           "targets; the phase 3 robots at the unit price of the tender."},
+        events=[
+            Timeline({"notice_sent_on": -245, "notice_reference": "183402-{year}", "clarification_deadline": -222,
+                      "requests_deadline": -210}),
+            Advance(CS.PUBLISHED, -245),
+            Tender("FallGuard Robotics ApS", "DK", True),
+            Tender("Scandi MedSupply AB", "SE", False),
+            Tender("LiftAssist Robotics B.V.", "NL", True),
+            Tender("Plejeløft ApS", "DK", True),
+            Reject("Plejeløft ApS", "The request to participate showed no contract for lifting equipment in care "
+                                    "settings in the last three years, which the selection criteria on technical "
+                                    "ability required (Art 58(4))."),
+            Measures("FallGuard Robotics ApS", -245,
+                     "The FloorLift pilot report, its measurements, the staff survey, the incident log and the homes' "
+                     "anonymised fall reports, published with the procurement documents for every candidate",
+                     "35 days for requests to participate instead of the minimum 30 (Art 31(1)), and 42 days for the "
+                     "initial tenders, so that every candidate could study the pilot's results."),
+            Timeline({"tenders_deadline": -161, "tenders_received": 3, "tenders_from_smes": 2,
+                      "tenders_from_other_states": 2}),
+            Advance(CS.TENDERS_RECEIVED, -161),
+            Advance(CS.EVALUATION, -160),
+            Award("FallGuard Robotics ApS", "1720000", 48,
+                  "Best price-quality ratio (Art 31(1), Art 67): FallGuard's tender scored highest on safety and on use "
+                  "by one member of staff at night, and its development plan meets both phase 1 targets. Scandi "
+                  "MedSupply's cushion and hoist still need a sling placed by hand; LiftAssist's robot is a prototype "
+                  "without a CE mark as a medical device."),
+            Timeline({"award_decision_sent_on": -130}),
+            Advance(CS.AWARDED, -130),
+            Timeline({"contract_signed_on": -117}),
+            Advance(CS.CONTRACT_SIGNED, -117),
+            Timeline({"award_notice_sent_on": -105}),
+            Advance(CS.COMPLETED, -104),
+        ],
+    ),
+    DemoCase(
+        by="eldercare@odense.example.org", opened=-95, challenge="Indoor climate sensors in classrooms",
+        subject="Indoor climate sensors for every classroom in Odense's schools",
+        kind=K.SUPPLIES, value="640000", cpv=["38432000", "38550000"],
+        description="The challenge's proposals showed that classroom sensors with a signal for the teacher are "
+                    "standard products, so the municipality buys them in an open procedure: a sensor in each of "
+                    "about 1,900 classrooms, hourly data for the building department, and five years of operation.",
+        route={"procedure": Procedure.OPEN, "electronic_submission": True},
+        events=[
+            Timeline({"notice_sent_on": -60, "notice_reference": "702318-{year}", "clarification_deadline": -32,
+                      "tenders_deadline": -22}),
+            Advance(CS.PUBLISHED, -60),
+            Tender("NordicData A/S", "DK", True),
+            Tender("CareSense ApS", "DK", True),
+            Tender("Indeklima Danmark A/S", "DK", False),
+            Tender("Airwise Sensors GmbH", "DE", True),
+            Timeline({"tenders_received": 4, "tenders_from_smes": 3, "tenders_from_other_states": 1}),
+            Advance(CS.TENDERS_RECEIVED, -22),
+            Advance(CS.EVALUATION, -21),
+        ],
+    ),
+    DemoCase(
+        by="innovation@sonderborg.example.org", opened=-140,
+        subject="Accessibility audit of the school portal and the municipality's self-service pages",
+        kind=K.SERVICES, value="38000", cpv=["72225000"],
+        description="An audit against WCAG 2.1 AA of the pages parents and pupils use most, with tests by users with "
+                    "disabilities and a prioritised list of fixes, before the web accessibility statement is renewed.",
+        route={"procedure": Procedure.BELOW_THRESHOLD},
+        events=[
+            Timeline({"notice_sent_on": -120, "notice_reference": "udbud.dk 4512370", "tenders_deadline": -100}),
+            Advance(CS.PUBLISHED, -120),
+            Tender("Tilgængelighedslab ApS", "DK", True),
+            Tender("NordicData A/S", "DK", True),
+            Tender("Barrierefrei Digital GmbH", "DE", True),
+            Timeline({"tenders_received": 3, "tenders_from_smes": 3, "tenders_from_other_states": 1}),
+            Advance(CS.TENDERS_RECEIVED, -100),
+            Advance(CS.EVALUATION, -99),
+            Award("Tilgængelighedslab ApS", "36500", 6,
+                  "Best price-quality ratio: the only tender whose audit team includes testers who use screen readers "
+                  "and switch controls, at a price within the budget."),
+            Timeline({"award_decision_sent_on": -85}),
+            Advance(CS.AWARDED, -85),
+            Timeline({"contract_signed_on": -71}),
+            Advance(CS.CONTRACT_SIGNED, -71),
+        ],
+    ),
+    DemoCase(
+        by="innovation@rsyd.example.org", opened=-8, consulted=("CareSense ApS", "NordicData A/S"),
+        subject="Pre-commercial procurement: early warning of delirium in older patients",
+        kind=K.SERVICES, value="1250000", cpv=["73000000"],
+        description="Delirium in older patients is often noticed a day too late. No product predicts it from the data "
+                    "the wards already have, so the region plans a pre-commercial procurement: solution design by up to "
+                    "four companies, prototypes by three, and a field test by two on the wards of Odense University "
+                    "Hospital. The companies keep their intellectual property; the region gets a licence to use the "
+                    "results.",
+        route={"procedure": Procedure.PRE_COMMERCIAL, "pcp_benefits_shared": True, "pcp_not_wholly_paid": True},
+        events=[Timeline({"consultation_on": -12})],
+    ),
+    DemoCase(
+        by="procurement@rsyd.example.org", opened=-20, pilot_of=FALLS_ON_WARDS,
+        subject="CareSense ceiling sensors for the remaining geriatric and orthopaedic wards",
+        kind=K.SUPPLIES, value="360000", cpv=["33196100", "33195000"],
+        description="Extending the pilot's bed-exit and fall alerts to the region's nine other geriatric and "
+                    "orthopaedic wards (180 beds).",
+        route={"procedure": Procedure.NEGOTIATED_WITHOUT_PUBLICATION, "art_32_ground": "32(2)(b)(iii)",
+               "art_32_justification": "CareSense ApS holds the patent on the combined thermal and radar sensing used "
+                                       "in the pilot, and the nurses of the pilot wards know its app: extending the "
+                                       "same product avoids a second system on the geriatric wards."},
+        events=[
+            Advance(CS.CANCELLED, -6,
+                    "Cancelled before anyone was invited. The region's legal review found that the ground does not "
+                    "hold: several suppliers offer fall sensors without cameras or wearables, so CareSense's patent "
+                    "does not make it the only operator that can supply (Art 32(2)(b)(iii)). The region will decide "
+                    "after the pilot's final report and buy in a procedure with a call for competition."),
+        ],
+    ),
+    DemoCase(
+        by="innovation@sonderborg.example.org", opened=-170,
+        subject="Route planning software for Sønderborg's home-care teams",
+        kind=K.SERVICES, value="290000", cpv=["48000000"],
+        description="A four-year licence and operation of route planning for the 14 home-care teams, replacing "
+                    "spreadsheets: visits planned around the citizens' needs, with travel times and skills.",
+        route={"procedure": Procedure.OPEN, "electronic_submission": True},
+        events=[
+            Timeline({"notice_sent_on": -160, "notice_reference": "TED 2026/S 061-201877", "tenders_deadline": -118}),
+            Advance(CS.PUBLISHED, -160),
+            Tender("NordicData A/S", "DK", True),
+            Tender("Careplan Software AB", "SE", True),
+            Timeline({"tenders_received": 2, "tenders_from_smes": 2, "tenders_from_other_states": 1}),
+            Advance(CS.TENDERS_RECEIVED, -117),
+            Advance(CS.EVALUATION, -116),
+            Award("NordicData A/S", "276000", 48,
+                  "Best price-quality ratio: the team leaders rated its planning test highest, at the lower price."),
+            Timeline({"award_decision_sent_on": -95}),
+            Advance(CS.AWARDED, -95),
+            Timeline({"contract_signed_on": -80}),
+            Advance(CS.CONTRACT_SIGNED, -80),
+        ],
+    ),
+]
+
+
 def _demo_clock():
     """`at(days, hour)`: a local time `days` days from today in the platform's zone, as aware UTC."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -1615,6 +1849,51 @@ def _load_pilots(challenges: dict[str, Challenge]) -> None:
     db.session.flush()
 
 
+def _load_cases(challenges: dict[str, Challenge]) -> None:
+    """Open the procurement cases and record their route, then their events in order, as the authority would."""
+    at = _demo_clock()
+
+    def workday(days: int, hour: int = 10) -> datetime:
+        while at(days).weekday() >= 5:  # local mornings fall on the same date in UTC
+            days += 1
+        return at(days, hour)
+
+    companies = {o.name: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.kind == CO))}
+    for demo in CASES:
+        by = services.user_by_email(demo.by)
+        pilots = [db.session.scalar(sa.select(Pilot).where(Pilot.challenge_id == challenges[demo.pilot_of].id))
+                  ] if demo.pilot_of else []
+        case = procurement_services.open_case(
+            by, CaseData(demo.subject, demo.kind, Decimal(demo.value), demo.cpv, demo.description), pilots,
+            challenges[demo.challenge] if demo.challenge else None, list(demo.consulted), now=workday(demo.opened, 9))
+        procurement_services.set_fields(by, case, demo.route, procurement_services.ROUTE_FIELDS, "procurement.route")
+        tenderers = {}
+        for event in demo.events:
+            match event:
+                case Timeline():
+                    values = {name: workday(value).date() if name.endswith(("_on", "_deadline")) else value
+                              for name, value in event.values.items()}
+                    if "notice_reference" in values:
+                        values["notice_reference"] = values["notice_reference"].format(year=values["notice_sent_on"].year)
+                    procurement_services.set_fields(by, case, values, procurement_services.TIMELINE_FIELDS,
+                                                    "procurement.timeline")
+                case Tender():
+                    tenderers[event.name] = procurement_services.add_tenderer(by, case, event.name, event.country,
+                                                                              event.sme, companies.get(event.name))
+                case Reject():
+                    procurement_services.set_tenderer_admission(by, tenderers[event.name], False, event.reason)
+                case Measures():
+                    procurement_services.record_art_41(by, tenderers[event.name], {
+                        "info_shared_on": workday(event.day).date(), "info_shared": event.shared,
+                        "time_limits_note": event.time_limits})
+                case Award():
+                    procurement_services.record_award(by, case, tenderers[event.name], Decimal(event.value), event.months,
+                                                      event.reasons)
+                case Advance():
+                    procurement_services.transition(by, case, event.target, event.reason, now=workday(event.day, 11))
+    db.session.flush()
+
+
 def load_demo() -> bool:
     """Load the demo data; False when it is there already."""
     if services.user_by_email(PLATFORM_ADMIN[0]) is not None:
@@ -1638,6 +1917,7 @@ def load_demo() -> bool:
     challenges = {challenge.title: challenge for challenge in _load_challenges()}
     _load_pools()
     _load_pilots(challenges)
+    _load_cases(challenges)
     return True
 
 

@@ -22,12 +22,17 @@ from ppi.pilots.workflow import PilotStatus, Recommendation
 from ppi.pools import services as pool_services
 from ppi.pools.models import GrantApplication, Payment, Pool
 from ppi.pools.workflow import ApplicationStatus
+from ppi.procurement import services as procurement_services
+from ppi.procurement.directive import Procedure, Stage, is_covered_rnd_cpv
+from ppi.procurement.models import CaseStatusChange, ProcurementCase, Tenderer
+from ppi.procurement.workflow import CaseStatus, can_sign
 from ppi.proposals import services as proposal_services
 from ppi.proposals.models import Decision, PanelMember, Proposal, ProposalPartner, ProposalVersion, Score
 from ppi.proposals.workflow import Outcome, PartnerStatus, ProposalStatus
 
 TABLES = [Organisation, User, AuditEntry, OutboxMessage, Challenge, Proposal, ProposalVersion, PanelMember, Score, Decision,
-          Pilot, TestUser, Feedback, LogEntry, Measurement, Pool, GrantApplication, Payment]
+          Pilot, TestUser, Feedback, LogEntry, Measurement, Pool, GrantApplication, Payment, ProcurementCase, Tenderer,
+          CaseStatusChange]
 DEMO_USERS = [PLATFORM_ADMIN[0]] + [email for demo in ORGANISATIONS for email, _name in [demo.admin, *demo.members]]
 
 
@@ -201,6 +206,93 @@ def test_demo_pilot_and_pool_pages_open_for_every_role(app):
             assert client.get(path).status_code == status, (email, path)
         if email:
             client.post("/logout")
+
+
+def test_demo_has_procurement_cases_on_several_routes_whose_checks_read_right(app):
+    assert app.test_cli_runner().invoke(args=["ppi", "demo"]).exit_code == 0
+    with app.app_context():
+        cases = db.session.scalars(sa.select(ProcurementCase).order_by(ProcurementCase.id)).all()
+        assert len({c.procedure for c in cases} - {None}) >= 4
+        assert {c.above_threshold for c in cases} >= {True, False}
+        warned = {}
+        for case in cases:  # the route's conditions, the time limits and Art 41 read right on every case
+            checks = procurement_services.checks(case)
+            assert not checks.conditions and not checks.art_41_waiting and not checks.pin_reduction_refused, case.subject
+            assert not any(finding.check.too_short for finding in checks.deadlines), case.subject
+            moments = [change.at for change in procurement_services.history(case)]
+            assert moments == sorted(moments) and all(case.created_at <= at < utcnow() for at in moments), case.subject
+            if checks.after_award:
+                warned[case.id] = [warning.code for warning in checks.after_award]
+
+        [partnership] = [c for c in cases if c.procedure == Procedure.INNOVATION_PARTNERSHIP]
+        [link] = partnership.pilots
+        pilot = link.pilot
+        assert pilot.status == PilotStatus.REPORTED and pilot.authority_decision == Recommendation.PROCEED
+        assert partnership.status == CaseStatus.COMPLETED and partnership.above_threshold
+        assert partnership.notice_sent_on > pilot.authority_decided_at.date()
+        [finding] = procurement_services.checks(partnership).deadlines
+        assert finding.stage == Stage.REQUESTS and not finding.check.too_short
+        [prior] = [t for t in partnership.tenderers if t.prior_participant_id]
+        assert prior.organisation_id == pilot.company_id and prior.prior_participant.how == "pilot"
+        assert prior.measures_recorded and not prior.excluded and prior.info_shared_on <= partnership.notice_sent_on
+        assert partnership.supplier_id == pilot.company_id and procurement_services.was_pilot_company(partnership)
+        rejected = [t for t in partnership.tenderers if not t.admitted]
+        assert rejected and all(t.rejection_reason for t in rejected)
+        admitted = [t for t in partnership.tenderers if t.admitted]
+        assert partnership.tenders_received == len(admitted) == partnership.candidates_invited
+        assert partnership.tenders_from_other_states == sum(t.country != partnership.authority.country for t in admitted) > 0
+        assert partnership.tenders_from_smes == sum(t.is_sme for t in admitted)
+        assert can_sign(partnership.award_decision_sent_on, partnership.contract_signed_on)
+        assert partnership.contract_signed_on < partnership.award_notice_sent_on <= partnership.award_notice_due
+
+        [in_evaluation] = [c for c in cases if c.status == CaseStatus.EVALUATION]
+        assert in_evaluation.procedure == Procedure.OPEN and in_evaluation.above_threshold and in_evaluation.challenge_id
+        assert in_evaluation.tenders_received == len(in_evaluation.tenderers) and in_evaluation.supplier_name is None
+
+        assert list(warned.values()) == [["award_notice"]]  # only the award notice left overdue on purpose
+        overdue = db.session.get(ProcurementCase, next(iter(warned)))
+        assert overdue.procedure == Procedure.OPEN and overdue.above_threshold is True  # Art 50 applies above the threshold
+        [below] = [c for c in cases if c.procedure == Procedure.BELOW_THRESHOLD]
+        assert below.above_threshold is False and below.award_notice_sent_on is None and below.id not in warned
+        assert overdue.status == CaseStatus.CONTRACT_SIGNED and overdue.supplier_name and overdue.award_notice_sent_on is None
+
+        [planning] = [c for c in cases if c.status == CaseStatus.PLANNING]
+        assert planning.procedure == Procedure.PRE_COMMERCIAL and all(is_covered_rnd_cpv(code) for code in planning.cpv_codes)
+        assert planning.pcp_benefits_shared and planning.pcp_not_wholly_paid and planning.participants
+        [cancelled] = [c for c in cases if c.status == CaseStatus.CANCELLED]
+        assert cancelled.procedure == Procedure.NEGOTIATED_WITHOUT_PUBLICATION and cancelled.art_32_justification
+        assert cancelled.public_reason and cancelled.pilots  # it followed the running pilot
+
+        public = {c.id: c.subject for c in cases if c.was_published}
+        overdue_id, overdue_subject, overdue_owner = overdue.id, overdue.subject, overdue.created_by.email
+        other_authority = partnership.created_by.email
+        planning_id, planning_subject = planning.id, planning.subject
+        cancelled_id, cancelled_reason = cancelled.id, cancelled.public_reason
+
+    client = app.test_client()  # anonymous
+    for case_id, subject in public.items():
+        page = client.get(f"/procurement/{case_id}")
+        assert page.status_code == 200 and str(escape(subject)) in page.get_data(as_text=True), subject
+        assert client.get(f"/procurement/{case_id}/report").status_code == 200, subject
+    assert client.get(f"/procurement/{cancelled_id}").status_code == 404  # cancelled before it was ever published
+    owner = app.test_client()
+    with app.app_context():
+        owner_session = db.session.get(ProcurementCase, cancelled_id).created_by.get_id()
+    with owner.session_transaction() as session:
+        session["_user_id"] = owner_session
+    assert str(escape(cancelled_reason)) in owner.get(f"/procurement/{cancelled_id}").get_data(as_text=True)
+    assert client.get(f"/procurement/{planning_id}").status_code == 404
+    assert client.get(f"/procurement/{planning_id}/report").status_code == 404
+    listed = client.get("/procurement/").get_data(as_text=True)
+    assert all(str(escape(subject)) in listed for subject in public.values()) and str(escape(planning_subject)) not in listed
+
+    for email, warned_of_it in ((overdue_owner, True), (other_authority, False)):
+        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+        dashboard = client.get("/dashboard").get_data(as_text=True)
+        assert ('id="overdue-cases"' in dashboard and str(escape(overdue_subject)) in dashboard) is warned_of_it, email
+        client.post("/logout")
+    assert 'id="overdue-cases"' not in dashboard  # the other authority has none of its own
+    assert "Art 50(1): the contract award notice was due by" in client.get(f"/procurement/{overdue_id}").get_data(as_text=True)
 
 
 class FakeSMTP:

@@ -20,7 +20,7 @@ from ppi.accounts.labels import AUTHORITY_TYPE_LABELS, KIND_LABELS, ROLE_LABELS
 from ppi.accounts.models import AuthorityType, OrganisationKind, OrgRole
 from ppi.accounts.workflow import VerificationStatus
 from ppi.accounts.passwords import password_problems
-from ppi.core.forms import FiniteDecimalField, choices, single_line
+from ppi.core.forms import MAX_EUR, FiniteDecimalField, choices, single_line
 from ppi.core.geo import country_choices, nuts_error
 from ppi.core.timeutil import timezone_choices
 
@@ -71,10 +71,10 @@ class OrganisationForm(FlaskForm):
         description=_l("Companies only: the three figures give your size class by the EU SME definition."),
     )
     annual_turnover_eur = FiniteDecimalField(
-        _l("Annual turnover (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**13)]
+        _l("Annual turnover (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_EUR)]
     )
     balance_sheet_total_eur = FiniteDecimalField(
-        _l("Annual balance-sheet total (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=10**13)]
+        _l("Annual balance-sheet total (EUR)"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_EUR)]
     )
 
     def __init__(self, *args, kind: OrganisationKind | None = None, **kwargs):

@@ -28,7 +28,7 @@ from ppi.challenges import cpv
 from ppi.challenges.labels import CONTRACT_KIND_LABELS, EU_LANGUAGES, IPR_LABELS, STATUS_LABELS
 from ppi.challenges.services import CRITERIA_MESSAGES, DEADLINE_MESSAGES, ChallengeData, ChallengeFilters, CriterionData
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus, criteria_problems, deadline_problems
-from ppi.core.forms import FiniteDecimalField, PlausibleDate, choices, single_line
+from ppi.core.forms import MAX_EUR, FiniteDecimalField, PlausibleDate, choices, single_line
 from ppi.core.geo import NUTS_PATTERN
 from ppi.core.timeutil import local_to_utc, utc_to_local, utcnow
 
@@ -82,7 +82,7 @@ class ChallengeForm(FlaskForm):
                                     description=_l("May be 0."))
     estimated_contract_value_eur = FiniteDecimalField(
         _l("Estimated value of a later contract (EUR, excl. VAT)"), places=2,
-        validators=[Optional(), NumberRange(min=0, max=10**13)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_EUR)],
         description=_l("Optional. Include options and renewals (Art 5 Dir. 2014/24/EU); the procurement tracker uses it."),
     )
     contract_kind = SelectField(_l("Contract kind foreseen"), choices=choices(CONTRACT_KIND_LABELS.items()))

@@ -9,6 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
+MAX_EUR = Decimal("9999999999999.99")  # the most a Numeric(15, 2) column stores: larger input is refused, not a 500
+
+
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST-only buttons."""
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ppi.accounts.models import User
+from ppi.accounts.permissions import acts_for_verified
 from ppi.core import audit
 from ppi.core.errors import DomainError, PermissionDenied
 from ppi.core.notify import notify
@@ -82,6 +83,9 @@ def pilot_of(proposal: Proposal) -> Pilot | None:
 
 
 def my_pilots(user: User) -> sa.Select:
+    """The pilots the user's organisation is a party to; none while it is not verified (as `permissions.can_view`)."""
+    if not acts_for_verified(user):
+        return sa.select(Pilot).where(sa.false())
     org = user.organisation_id
     return (sa.select(Pilot).where(sa.or_(Pilot.authority_id == org, Pilot.company_id == org, Pilot.cluster_id == org))
             .order_by(Pilot.updated_at.desc()))

@@ -366,6 +366,14 @@ def condition_problems(route: RouteFacts) -> list[tuple[str, str]]:
 
 # ---- after award ---------------------------------------------------------------------------------
 
+def directive_applies(procedure: Procedure | None, above_threshold: bool | None) -> bool:
+    """Whether the directive (and with it the Remedies Directive's standstill and Art 50) governs the contract:
+    not below the Art 4 threshold, not pre-commercial procurement excluded by Art 14. Unknown counts as yes."""
+    if procedure in (Procedure.BELOW_THRESHOLD, Procedure.PRE_COMMERCIAL):
+        return False
+    return above_threshold is not False
+
+
 STANDSTILL_DAYS = 10  # Dir. 2007/66/EC Art 2a(2): decision sent by fax or electronic means
 AWARD_NOTICE_DAYS = 30  # Art 50(1): contract award notice within 30 days after the conclusion of the contract
 

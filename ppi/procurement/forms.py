@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ppi.challenges import cpv
-from ppi.core.forms import FiniteDecimalField, PlausibleDate, choices, single_line
+from ppi.core.forms import MAX_EUR, FiniteDecimalField, PlausibleDate, choices, single_line
 from ppi.core.geo import country_choices
 from ppi.procurement import directive
 from ppi.procurement.labels import INSTRUMENT_LABELS, KIND_LABELS
@@ -32,7 +32,7 @@ class CaseForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], filters=[_strip])
     contract_kind = SelectField(_l("Contract kind"), choices=choices(KIND_LABELS.items()), validators=[DataRequired()])
     estimated_value_eur = FiniteDecimalField(
-        _l("Estimated value (EUR, excl. VAT)"), places=2, validators=[InputRequired(), NumberRange(min=0, max=10**13)],
+        _l("Estimated value (EUR, excl. VAT)"), places=2, validators=[InputRequired(), NumberRange(min=0, max=MAX_EUR)],
         description=_l("Art 5: the total payable net of VAT, including options and renewals; for an innovation partnership, "
                        "the R&D of all phases plus the purchase at the end."))
     cpv_codes = StringField(_l("CPV codes"), validators=[DataRequired()], filters=[_strip],
@@ -116,6 +116,7 @@ class TimelineForm(FlaskForm):
     consultation_on = DateField(_l("Market consultation"), validators=DATES)
     notice_sent_on = DateField(_l("Contract notice sent"), validators=DATES)
     notice_reference = StringField(_l("Notice reference (TED or national)"), validators=[Optional(), Length(max=100)], filters=[single_line])
+    invitations_sent_on = DateField(_l("Invitations to tender sent (restricted, negotiation)"), validators=DATES)
     clarification_deadline = DateField(_l("Clarification deadline"), validators=DATES)
     requests_deadline = DateField(_l("Deadline for requests to participate"), validators=DATES)
     tenders_deadline = DateField(_l("Deadline for tenders"), validators=DATES)
@@ -134,14 +135,14 @@ class TimelineForm(FlaskForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "pin_sent_on", "consultation_on", "notice_sent_on", "notice_reference", "clarification_deadline",
+            "pin_sent_on", "consultation_on", "notice_sent_on", "notice_reference", "invitations_sent_on", "clarification_deadline",
             "requests_deadline", "tenders_deadline", "tenders_received", "tenders_from_smes", "tenders_from_other_states",
             "award_decision_sent_on", "contract_signed_on", "award_notice_sent_on")}
 
 
 class TendererForm(FlaskForm):
     organisation_id = SelectField(_l("Registered company (optional)"), coerce=int, validators=[Optional()])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)], filters=[single_line],
+    name = StringField(_l("Name"), validators=[Length(max=200)], filters=[single_line],
                        description=_l("For a company not registered on PPI."))
     country = SelectField(_l("Country"), validators=[DataRequired()])
     is_sme = BooleanField(_l("SME"))
@@ -175,7 +176,7 @@ class AdmissionForm(FlaskForm):
 class AwardForm(FlaskForm):
     tenderer_id = SelectField(_l("Awarded to"), coerce=int, validators=[DataRequired(message=_l("Choose the tenderer."))])
     contract_value_eur = FiniteDecimalField(_l("Contract value (EUR, excl. VAT)"), places=2,
-                                            validators=[InputRequired(), NumberRange(min=0, max=10**13)])
+                                            validators=[InputRequired(), NumberRange(min=0, max=MAX_EUR)])
     contract_months = IntegerField(_l("Duration (months)"), validators=[Optional(), NumberRange(min=1, max=600)])
     reasons = TextAreaField(_l("Why this tender won (Art 84)"), validators=[DataRequired(), Length(max=5000)], filters=[_strip])
 

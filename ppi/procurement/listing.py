@@ -26,10 +26,11 @@ def filters_from(args) -> CaseFilters:
     procedure = args.get("procedure", "")
     status = args.get("status", "")
     threshold = args.get("threshold", "")
+    authority_id = args.get("authority", type=int)  # only an id the database can hold
     return CaseFilters(
         procedure=procedure if procedure in {p.value for p in Procedure} else "",
         status=status if status in {s.value for s in CaseStatus} else "",
-        authority_id=args.get("authority", type=int),
+        authority_id=authority_id if authority_id is not None and 0 < authority_id < 2**31 else None,
         threshold=threshold if threshold in ("above", "below") else "",
         overdue=args.get("overdue") == "1",
     )
@@ -38,7 +39,7 @@ def filters_from(args) -> CaseFilters:
 def _visible(user) -> sa.ColumnElement:
     """Published cases for everyone; the authority's own cases in planning too."""
     own = ProcurementCase.authority_id == user.organisation_id if user.is_authenticated and user.organisation_id else sa.false()
-    return sa.or_(ProcurementCase.status != CaseStatus.PLANNING, own)
+    return sa.or_(ProcurementCase.was_published.is_(True), own)
 
 
 def cases(user, filters: CaseFilters, today: date) -> sa.Select:

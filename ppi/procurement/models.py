@@ -25,6 +25,7 @@ class ProcurementCase(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, 20), default=CaseStatus.PLANNING, index=True)
     public_reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was cancelled
+    was_published: Mapped[bool] = mapped_column(default=False)  # a case cancelled in planning stays private
     # the case
     subject: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
@@ -58,6 +59,7 @@ class ProcurementCase(db.Model):
     consultation_on: Mapped[date | None]
     notice_sent_on: Mapped[date | None]
     notice_reference: Mapped[str | None] = mapped_column(sa.String(100))  # TED or national reference
+    invitations_sent_on: Mapped[date | None]  # restricted, CPN: the tender time limit runs from the invitation (Art 28(2))
     clarification_deadline: Mapped[date | None]
     requests_deadline: Mapped[date | None]
     tenders_deadline: Mapped[date | None]

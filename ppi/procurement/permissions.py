@@ -23,7 +23,8 @@ def owns(user, case: ProcurementCase) -> bool:
 
 
 def is_public(case: ProcurementCase) -> bool:
-    return case.status != CaseStatus.PLANNING
+    """Published at some point: a case cancelled while still in planning was never public."""
+    return case.was_published
 
 
 def can_view(user, case: ProcurementCase) -> bool:

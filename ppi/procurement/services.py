@@ -48,16 +48,17 @@ class CaseData:
 
 
 def open_case(actor: User, data: CaseData, pilots: list[Pilot] = (), challenge: Challenge | None = None,
-              consultation_participants: list[str] = ()) -> ProcurementCase:
+              consultation_participants: list[str] = (), now: datetime | None = None) -> ProcurementCase:
     """Open a case; the companies of its pilots (and those named from a market consultation) are recorded
-    as prior participants for the Art 41 check."""
+    as prior participants for the Art 41 check. `now` dates the opening (default: the present)."""
     if not permissions.can_open_case(actor) or any(not permissions.can_open_from_pilot(actor, p) for p in pilots):
         raise PermissionDenied()
     if challenge is not None and actor.organisation_id not in challenge.owner_ids:
         raise PermissionDenied()
     organisation = actor.organisation
     case = ProcurementCase(
-        authority_id=organisation.id, created_by_id=actor.id, subject=data.subject, description=data.description,
+        authority_id=organisation.id, created_by_id=actor.id, created_at=now or utcnow(), subject=data.subject,
+        description=data.description,
         contract_kind=data.contract_kind, authority_type=organisation.authority_type or AuthorityType.SUB_CENTRAL,
         estimated_value_eur=data.estimated_value_eur, cpv_codes=list(data.cpv_codes), lots=list(data.lots or []),
         challenge_id=challenge.id if challenge else (pilots[0].challenge_id if pilots else None),
@@ -94,7 +95,7 @@ ROUTE_FIELDS = (
     "holidays",
 )
 TIMELINE_FIELDS = (
-    "pin_sent_on", "consultation_on", "notice_sent_on", "notice_reference", "clarification_deadline", "requests_deadline",
+    "pin_sent_on", "consultation_on", "notice_sent_on", "notice_reference", "invitations_sent_on", "clarification_deadline", "requests_deadline",
     "tenders_deadline", "tenders_received", "tenders_from_smes", "tenders_from_other_states", "award_decision_sent_on",
     "contract_signed_on", "award_notice_sent_on",
 )
@@ -138,7 +139,7 @@ def record_art_41(actor: User, tenderer: Tenderer, values: dict[str, Any]) -> No
     for name in ("info_shared_on", "info_shared", "time_limits_note", "excluded", "exclusion_hearing_on", "exclusion_reason"):
         if name in values:
             setattr(tenderer, name, values[name])
-    if tenderer.excluded:
+    if tenderer.exclusion_decided:  # an exclusion without the hearing or the reason is not one (and rejects nobody)
         tenderer.admitted = False
         tenderer.rejection_reason = tenderer.exclusion_reason
     _record(actor, "procurement.art41_recorded", case, after={"tenderer": tenderer.name, "excluded": tenderer.excluded,
@@ -168,20 +169,25 @@ def record_award(actor: User, case: ProcurementCase, tenderer: Tenderer, contrac
     _record(actor, "procurement.award_recorded", case, after={"supplier": tenderer.name, "value": str(contract_value_eur)})
 
 
-def transition(actor: User, case: ProcurementCase, target: CaseStatus, reason: str | None = None, today: date | None = None) -> None:
+def transition(actor: User, case: ProcurementCase, target: CaseStatus, reason: str | None = None, today: date | None = None,
+               now: datetime | None = None) -> None:
+    """Move the case to `target`; `now` dates the status change (default: the present)."""
     LIFECYCLE.check(case.status, target)
     _require_edit(actor, case)
     reason = (reason or "").strip() or None
     if target in REASON_REQUIRED and not reason:
         raise DomainError(_("Give the reason: it is shown with the case."))
-    problems = transition_problems(case, target, today or utcnow().date())
+    problems = transition_problems(case, target, today or (now or utcnow()).date())
     if problems:
         raise DomainError(" ".join(problems))
     current = case.status
     case.status = target
     if target == C.CANCELLED:
         case.public_reason = reason
-    db.session.add(CaseStatusChange(case_id=case.id, from_status=current, to_status=target, actor_id=actor.id, reason=reason))
+    if target == C.PUBLISHED:
+        case.was_published = True
+    db.session.add(CaseStatusChange(case_id=case.id, from_status=current, to_status=target, actor_id=actor.id, reason=reason,
+                                    at=now or utcnow()))
     _record(actor, f"procurement.{target.value}", case, before={"status": current.value}, after={"status": target.value}, note=reason)
 
 
@@ -202,10 +208,13 @@ def transition_problems(case: ProcurementCase, target: CaseStatus, today: date) 
             problems.append(_("Art 41: record the measures taken, or the justified exclusion, for %(names)s.", names=", ".join(waiting)))
         if not case.supplier_name:
             problems.append(_("Record the award: the supplier, the value and the reasons."))
+        elif not any(t.admitted and (t.name, t.organisation_id) == (case.supplier_name, case.supplier_id) for t in case.tenderers):
+            problems.append(_("Record the award again: it must go to an admitted tenderer."))
     if target == C.CONTRACT_SIGNED:
         if case.contract_signed_on is None:
             problems.append(_("Record the date the contract was signed."))
-        elif case.procedure != Procedure.BELOW_THRESHOLD and not can_sign(case.award_decision_sent_on, case.contract_signed_on):
+        elif directive.directive_applies(case.procedure, case.above_threshold) and not can_sign(
+                case.award_decision_sent_on, case.contract_signed_on):
             problems.append(_("Dir. 2007/66/EC Art 2a(2): the contract cannot be signed before the standstill period ends."))
     return problems
 
@@ -218,7 +227,8 @@ def refresh_derived(case: ProcurementCase) -> None:
     """Keep the stored threshold verdict and award-notice due date in step with the facts they come from."""
     on = case.notice_sent_on or utcnow().date()
     case.above_threshold = directive.check_threshold(case.estimated_value_eur, case.contract_kind, case.authority_type, on).above
-    case.award_notice_due = directive.award_notice_due(case.contract_signed_on) if case.contract_signed_on else None
+    applies = directive.directive_applies(case.procedure, case.above_threshold)
+    case.award_notice_due = directive.award_notice_due(case.contract_signed_on) if case.contract_signed_on and applies else None
 
 
 def route_facts(case: ProcurementCase) -> RouteFacts:
@@ -263,10 +273,14 @@ def checks(case: ProcurementCase, today: date | None = None) -> Checks:
         reductions = Reductions(pin_used=pin_ok, urgent=case.urgent and bool(case.urgency_reason),
                                 electronic=case.electronic_submission, agreed_with_all_candidates=case.agreed_with_all_candidates)
         holidays = [date.fromisoformat(d) for d in case.holidays or []]
-        for stage, deadline in ((Stage.REQUESTS, case.requests_deadline), (Stage.TENDERS, case.tenders_deadline)):
+        two_stage = (case.procedure, Stage.REQUESTS) in directive.TIME_LIMITS
+        # Art 28(2), 29(1): in a two-stage procedure the tender time limit runs from the invitation to tender
+        for stage, start, deadline in ((Stage.REQUESTS, case.notice_sent_on, case.requests_deadline),
+                                       (Stage.TENDERS, case.invitations_sent_on if two_stage else case.notice_sent_on,
+                                        case.tenders_deadline)):
             minimum = directive.minimum_days(case.procedure, stage, reductions, case.authority_type)
-            if minimum is not None and deadline is not None:
-                deadlines.append(DeadlineFinding(stage, directive.check_deadline(case.notice_sent_on, deadline, minimum, holidays),
+            if minimum is not None and start is not None and deadline is not None:
+                deadlines.append(DeadlineFinding(stage, directive.check_deadline(start, deadline, minimum, holidays),
                                                  directive.TIME_LIMITS[(case.procedure, stage)].article))
     return Checks(
         threshold=directive.check_threshold(case.estimated_value_eur, case.contract_kind, case.authority_type, on),
@@ -274,7 +288,8 @@ def checks(case: ProcurementCase, today: date | None = None) -> Checks:
         deadlines=deadlines,
         art_41_waiting=art_41_open(prior_involvement(case)),
         after_award=after_award_warnings(AfterAward(case.award_decision_sent_on, case.contract_signed_on,
-                                                    case.award_notice_sent_on), today),
+                                                    case.award_notice_sent_on,
+                                                    directive.directive_applies(case.procedure, case.above_threshold)), today),
         pin_reduction_refused=case.pin_used and not (case.pin_sent_on and case.notice_sent_on
                                                      and directive.pin_reduction_allowed(case.pin_sent_on, case.notice_sent_on)),
     )

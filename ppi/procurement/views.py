@@ -1,8 +1,11 @@
 """Procurement case pages: the list, opening a case, the case with its checks and guidance, the Art 84 report."""
+import json
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
 
 from ppi.accounts.models import Organisation, OrganisationKind
 from ppi.accounts.workflow import VerificationStatus
@@ -12,7 +15,7 @@ from ppi.core.security import require
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
 from ppi.pilots.models import Pilot
-from ppi.procurement import directive, guidance, labels, listing, permissions, services
+from ppi.procurement import directive, guidance, labels, listing, ocds, permissions, services
 from ppi.procurement.forms import AdmissionForm, Art41Form, AwardForm, CaseForm, RouteForm, TendererForm, TimelineForm, TransitionForm
 from ppi.procurement.models import ProcurementCase, Tenderer
 from ppi.procurement.workflow import LIFECYCLE, CaseStatus
@@ -52,6 +55,31 @@ def export_csv():
     body = listing.csv(current_user, filters, utcnow().date())
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="procurement-cases.csv"'
+    return response
+
+
+@bp.get("/ocds.json")
+def ocds_all():
+    """Every public case as OCDS 1.1 releases in one release package (404 until a case is public: a package
+    holds at least one release)."""
+    cases = ocds.public_cases()
+    if not cases:
+        abort(404)
+    return _ocds_response(ocds.release_package(cases, url_for("procurement.ocds_all", _external=True)),
+                          f"{current_app.config['PPI_OCID_PREFIX']}-procurement.json")
+
+
+@bp.get("/<int:case_id>/ocds.json")
+def ocds_case(case_id: int):
+    """One case as OCDS 1.1 releases; visible to whoever may see the case."""
+    case = _case_or_404(case_id)
+    package = ocds.release_package([case], url_for("procurement.ocds_case", case_id=case.id, _external=True))
+    return _ocds_response(package, f"{ocds.ocid(current_app.config['PPI_OCID_PREFIX'], case)}.json")
+
+
+def _ocds_response(package: dict, filename: str) -> Response:
+    response = Response(json.dumps(package, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{secure_filename(filename)}"'
     return response
 
 
@@ -165,10 +193,12 @@ def _owned_case(case_id: int) -> ProcurementCase:
 @login_required
 def edit(case_id: int):
     case = _owned_case(case_id)
-    form = CaseForm(obj=case)
     if request.method == "GET":
+        form = CaseForm(obj=case)
         form.cpv_codes.data = ", ".join(case.cpv_codes)
         form.contract_kind.data = case.contract_kind.value
+    else:  # judged on what is posted alone: a field left out is missing, not the stored value (the CPV codes' list: a 500)
+        form = CaseForm()
     if form.validate_on_submit():
         services.update_case(current_user, case, form.case_data())
         db.session.commit()

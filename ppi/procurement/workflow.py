@@ -56,6 +56,7 @@ class AfterAward:
     decision_sent: date | None
     signed: date | None
     award_notice_sent: date | None
+    under_directive: bool = True  # below the threshold or outside the directive, neither rule applies
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Overdue:
 def after_award_warnings(facts: AfterAward, today: date) -> list[Overdue]:
     """Signature inside the standstill period (Dir. 2007/66/EC Art 2a(2)); award notice late (Art 50(1))."""
     warnings = []
+    if not facts.under_directive:
+        return warnings
     if facts.decision_sent and facts.signed and facts.signed < earliest_signature(facts.decision_sent):
         warnings.append(Overdue("signed_in_standstill", "Dir. 2007/66/EC Art 2a(2)", earliest_signature(facts.decision_sent)))
     if facts.signed and facts.award_notice_sent is None and today > award_notice_due(facts.signed):

@@ -256,3 +256,19 @@ def test_feedback_links_need_no_account_but_the_pilot_pages_do(app, world, clien
     assert anonymous.post(feedback_path(token), data=sus_form([3] * 10)).status_code == 200
     assert count(app, Feedback) == 1
     assert anonymous.get(f"/pilots/{pilot_id}").status_code == 302
+
+
+def test_a_suspended_party_no_longer_lists_the_pilot(app, world, client_as):
+    from ppi.accounts.models import Organisation
+    from ppi.accounts.workflow import VerificationStatus
+    from ppi.extensions import db
+    from tests.pilots.helpers import add_pilot
+
+    with app.app_context():
+        add_pilot(world)
+    company = client_as("company_admin")
+    assert "NightWatch pilot" in company.get("/pilots/").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Organisation, world.orgs["company"]).verification_status = VerificationStatus.SUSPENDED
+        db.session.commit()
+    assert "NightWatch pilot" not in company.get("/pilots/").get_data(as_text=True)

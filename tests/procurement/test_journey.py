@@ -81,9 +81,9 @@ def test_from_pilot_to_signed_contract(app, world, client_as):
 def test_an_overdue_award_notice_is_warned_about_on_the_case_and_the_dashboard(app, world, client_as):
     authority = client_as("authority_admin")
     response = authority.post("/procurement/new", data={"subject": "School logistics software", "contract_kind": "services",
-                                                        "estimated_value_eur": "150000", "cpv_codes": "48000000-8"})
+                                                        "estimated_value_eur": "250000", "cpv_codes": "48000000-8"})
     case_path = response.headers["Location"]
-    assert "Below the EU threshold of" in text(authority.get(case_path))
+    assert "Above the EU threshold of" in text(authority.get(case_path))
     assert 'id="overdue-cases"' not in text(authority.get("/dashboard"))
     authority.post(f"{case_path}/timeline", data={"contract_signed_on": "2026-01-05"})
     assert "Art 50(1): the contract award notice was due by" in text(authority.get(case_path))
@@ -113,3 +113,28 @@ def test_the_pilot_report_leads_to_the_procurement_case_once_the_authority_proce
                                                         "cpv_codes": "33196200"})
     assert response.status_code == 302
     assert "NightWatch roll-out" in text(authority.get(f"/pilots/{pilot_id}/report"))
+
+
+def test_the_procurement_panel_stays_out_of_the_report_title(app, world, client_as):
+    from ppi.pilots.models import Pilot
+    from ppi.pilots.workflow import Recommendation
+
+    with app.app_context():
+        pilot_id = add_pilot(world, PilotStatus.REPORTED, agreed=True)
+        db.session.get(Pilot, pilot_id).authority_decision = Recommendation.PROCEED
+        db.session.commit()
+    page = text(client_as("authority_admin").get(f"/pilots/{pilot_id}/report"))
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "procurement" not in title.lower() and page.count('id="procurement-heading"') == 1
+
+
+def test_art_50_and_the_standstill_do_not_apply_below_the_threshold(app, world, client_as):
+    authority = client_as("authority_admin")
+    response = authority.post("/procurement/new", data={"subject": "Accessibility audit", "contract_kind": "services",
+                                                        "estimated_value_eur": "40000", "cpv_codes": "72225000"})
+    case_path = response.headers["Location"]
+    authority.post(f"{case_path}/timeline", data={"award_decision_sent_on": "2026-01-05", "contract_signed_on": "2026-01-06"})
+    page = text(authority.get(case_path))
+    assert "Below the EU threshold of" in page
+    assert "Art 50(1)" not in page and "standstill period ended" not in page
+    assert 'id="overdue-cases"' not in text(authority.get("/dashboard"))
