@@ -60,7 +60,9 @@ def can_transition(user, challenge: Challenge, target: ChallengeStatus, now: dat
 
 
 def allowed_transitions(user, challenge: Challenge, now: datetime) -> list[ChallengeStatus]:
-    return [target for target in LIFECYCLE.targets(challenge.status_at(now)) if can_transition(user, challenge, target, now)]
+    """In the lifecycle's order (the table holds sets), so that the buttons always stand in the same order."""
+    return [target for target in ChallengeStatus if target in LIFECYCLE.targets(challenge.status_at(now))
+            and can_transition(user, challenge, target, now)]
 
 
 def can_ask_question(user, challenge: Challenge, now: datetime) -> bool:

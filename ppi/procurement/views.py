@@ -145,7 +145,8 @@ def _render_detail(case: ProcurementCase, *, status: int = 200, message: str | N
     page = render_template(
         "procurement/detail.html", case=case, checks=checks, owner=owner, message=message,
         notes=guidance.notes(checks.threshold.above, bool(case.pilots), case.cpv_codes or [], bool(case.participants)),
-        allowed=[t for t in LIFECYCLE.targets(case.status)] if owner else [], history=services.history(case),
+        allowed=sorted(LIFECYCLE.targets(case.status), key=list(CaseStatus).index) if owner else [],  # a set: lifecycle order
+        history=services.history(case),
         was_pilot_company=services.was_pilot_company(case),
         route_form=route_form, timeline_form=forms.get("timeline_form") or TimelineForm(obj=case, formdata=None),
         tenderer_form=tenderer_form, award_form=award_form, transition_form=forms.get("transition_form") or TransitionForm(),
