@@ -1,5 +1,5 @@
 """The OCDS 1.1 export: every package validates against the official release-package schema (kept, with
-the release schema and the codelists, in ../shared/reference/ocds/), its codes are in the codelists, and its
+the release schema and the codelists, shipped in tests/data/ocds/), its codes are in the codelists, and its
 relatedProcesses trace a contract back to its challenge and pilot.
 
 The schema is resolved locally (a `referencing` registry, no network); `date-time` and `uri` formats are
@@ -34,7 +34,8 @@ from tests.conftest import add_challenge
 from tests.pilots.helpers import add_pilot
 
 C = CaseStatus
-REFERENCE = Path(os.environ.get("PPI_OCDS_REFERENCE", Path(__file__).resolve().parents[3] / "shared" / "reference" / "ocds"))
+# The official OCDS 1.1 schemas and codelists, shipped as test data (tests/data/ocds/README.md).
+REFERENCE = Path(os.environ.get("PPI_OCDS_REFERENCE", Path(__file__).resolve().parents[1] / "data" / "ocds"))
 # The OCDS 1.1 relatedProcess codelist (open), as listed in ../shared/reference/procurement.md 4.3.
 RELATED_PROCESS = {"framework", "planning", "parent", "prior", "unsuccessfulProcess", "subContract", "replacementProcess",
                    "renewalProcess"}
