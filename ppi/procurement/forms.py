@@ -1,6 +1,7 @@
 """Forms of the procurement case pages."""
 import re
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,6 +40,34 @@ class CaseForm(FlaskForm):
                             description=_l("Separated by commas, e.g. 33196200-2."))
     consultation = TextAreaField(_l("Companies consulted in a preliminary market consultation (Art 40), one per line"),
                                  validators=[Optional(), Length(max=5000)], filters=[_strip])
+    lots = TextAreaField(_l("Lots (optional), one per line: title; estimated value in EUR"),
+                         validators=[Optional(), Length(max=5000)], filters=[_strip],
+                         description=_l("Art 5(8): the estimated value above is the total of all lots."))
+
+    def validate_lots(self, field):
+        try:
+            lots = self.lot_list()
+        except (ValueError, ArithmeticError):
+            raise ValidationError(_l("Write each lot as: title; value, e.g. \"Sensors; 250000\".")) from None
+        total = sum((Decimal(lot["value_eur"]) for lot in lots), Decimal(0))
+        if self.estimated_value_eur.data is not None and total > self.estimated_value_eur.data:
+            raise ValidationError(_l("The lots add up to more than the estimated value (Art 5(8): it is their total)."))
+
+    def lot_list(self) -> list[dict]:
+        """[{"title", "value_eur"}] from the typed lines; ValueError on a line that is not "title; value"."""
+        lots = []
+        for line in (self.lots.data or "").splitlines():
+            if not line.strip():
+                continue
+            title, separator, value = line.rpartition(";")
+            amount = Decimal(value.strip().replace(",", ""))
+            if not separator or not title.strip() or not amount.is_finite() or not 0 <= amount <= MAX_EUR:
+                raise ValueError(line)
+            lots.append({"title": single_line(title), "value_eur": str(amount.quantize(Decimal("0.01")))})
+        return lots
+
+    def fill_lots(self, lots: list[dict]) -> None:
+        self.lots.data = "\n".join(f"{lot['title']}; {lot['value_eur']}" for lot in lots)
 
     def validate_cpv_codes(self, field):
         tokens = [token for token in re.split(r"[\s,;]+", field.data or "") if token]
@@ -49,7 +78,7 @@ class CaseForm(FlaskForm):
         tokens = [token for token in re.split(r"[\s,;]+", self.cpv_codes.data or "") if token]
         return CaseData(subject=self.subject.data, contract_kind=directive.ContractKind(self.contract_kind.data),
                         estimated_value_eur=self.estimated_value_eur.data, cpv_codes=[cpv.parse(t) for t in tokens],
-                        description=self.description.data or None)
+                        description=self.description.data or None, lots=self.lot_list())
 
     def consulted(self) -> list[str]:
         return [line.strip() for line in (self.consultation.data or "").splitlines() if line.strip()]

@@ -261,6 +261,7 @@ class Checks:
     art_41_waiting: list[str]
     after_award: list
     pin_reduction_refused: bool
+    standstill_ends: date | None  # the first day the contract may be signed, when the directive applies
 
 
 def checks(case: ProcurementCase, today: date | None = None) -> Checks:
@@ -290,6 +291,8 @@ def checks(case: ProcurementCase, today: date | None = None) -> Checks:
         after_award=after_award_warnings(AfterAward(case.award_decision_sent_on, case.contract_signed_on,
                                                     case.award_notice_sent_on,
                                                     directive.directive_applies(case.procedure, case.above_threshold)), today),
+        standstill_ends=directive.earliest_signature(case.award_decision_sent_on)
+        if case.award_decision_sent_on and directive.directive_applies(case.procedure, case.above_threshold) else None,
         pin_reduction_refused=case.pin_used and not (case.pin_sent_on and case.notice_sent_on
                                                      and directive.pin_reduction_allowed(case.pin_sent_on, case.notice_sent_on)),
     )

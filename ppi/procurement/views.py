@@ -198,6 +198,7 @@ def edit(case_id: int):
         form = CaseForm(obj=case)
         form.cpv_codes.data = ", ".join(case.cpv_codes)
         form.contract_kind.data = case.contract_kind.value
+        form.fill_lots(case.lots or [])
     else:  # judged on what is posted alone: a field left out is missing, not the stored value (the CPV codes' list: a 500)
         form = CaseForm()
     if form.validate_on_submit():

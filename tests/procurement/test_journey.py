@@ -138,3 +138,33 @@ def test_art_50_and_the_standstill_do_not_apply_below_the_threshold(app, world, 
     assert "Below the EU threshold of" in page
     assert "Art 50(1)" not in page and "standstill period ended" not in page
     assert 'id="overdue-cases"' not in text(authority.get("/dashboard"))
+
+
+def test_art_5_8_lots_are_recorded_and_add_up_to_at_most_the_estimated_value(app, world, client_as):
+    authority = client_as("authority_admin")
+    base = {"subject": "Fall sensors in three lots", "contract_kind": "supplies", "estimated_value_eur": "600000",
+            "cpv_codes": "33196200-2"}
+    response = authority.post("/procurement/new", data=base | {"lots": "North; 200000\nSouth; 250000\nnot a lot"})
+    assert response.status_code == 400 and "Write each lot as" in text(response) and "not a lot" in text(response)
+    response = authority.post("/procurement/new", data=base | {"lots": "North; 400000\nSouth; 250000"})
+    assert response.status_code == 400 and "add up to more than the estimated value" in text(response)
+    response = authority.post("/procurement/new", data=base | {"lots": "North; 350000\nSouth; 250000"})
+    assert response.status_code == 302
+    case_path = response.headers["Location"]
+    with app.app_context():
+        case = db.session.get(ProcurementCase, int(re.search(r"/procurement/(\d+)", case_path).group(1)))
+        assert case.lots == [{"title": "North", "value_eur": "350000.00"}, {"title": "South", "value_eur": "250000.00"}]
+    assert "North" in text(authority.get(case_path)).split('id="lots"')[1].split("</span>")[0]
+    assert "South" in text(client_as("authority_member").get(f"{case_path}/report"))
+    assert "North; 350000.00\nSouth; 250000.00" in text(authority.get(f"{case_path}/edit")).replace("&#10;", "\n")
+
+
+def test_the_standstill_end_is_shown_once_the_award_decision_is_sent(app, world, client_as):
+    authority = client_as("authority_admin")
+    response = authority.post("/procurement/new", data={"subject": "Night alarms", "contract_kind": "supplies",
+                                                        "estimated_value_eur": "500000", "cpv_codes": "33196200"})
+    case_path = response.headers["Location"]
+    assert 'id="standstill"' not in text(authority.get(case_path))
+    authority.post(f"{case_path}/timeline", data={"award_decision_sent_on": "2026-05-04"})
+    page = text(authority.get(case_path))
+    assert 'id="standstill"' in page and "may be signed from" in page
