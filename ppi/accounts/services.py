@@ -451,3 +451,11 @@ def create_platform_admin(email: str, display_name: str, password: str) -> User:
     user.is_platform_admin = True
     audit.record(None, "user.platform_admin_created", user, organisation_id=None, after={"email": user.email})
     return user
+
+
+def verified_organisations(kind: OrganisationKind, excluding=()) -> list[Organisation]:
+    """Verified organisations of one kind, by name: the choices whenever one organisation names another."""
+    stmt = sa.select(Organisation).where(Organisation.kind == kind, Organisation.verification_status == VerificationStatus.VERIFIED)
+    if excluding:
+        stmt = stmt.where(Organisation.id.not_in(list(excluding)))
+    return list(db.session.scalars(stmt.order_by(Organisation.name)))

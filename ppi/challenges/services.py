@@ -14,7 +14,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import Organisation, OrganisationKind, User
-from ppi.accounts.workflow import VerificationStatus
+from ppi.accounts.services import verified_organisations
 from ppi.challenges import brands, permissions
 from ppi.challenges.labels import STATUS_LABELS
 from ppi.challenges.signals import public_change_audience
@@ -99,20 +99,11 @@ CRITERIA_MESSAGES = {
 
 
 def verified_clusters() -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation)
-        .where(Organisation.kind == OrganisationKind.CLUSTER, Organisation.verification_status == VerificationStatus.VERIFIED)
-        .order_by(Organisation.name)
-    ))
+    return verified_organisations(OrganisationKind.CLUSTER)
 
 
 def verified_authorities(excluding: int | None = None) -> list[Organisation]:
-    stmt = sa.select(Organisation).where(
-        Organisation.kind == OrganisationKind.PUBLIC_AUTHORITY, Organisation.verification_status == VerificationStatus.VERIFIED
-    )
-    if excluding is not None:
-        stmt = stmt.where(Organisation.id != excluding)
-    return list(db.session.scalars(stmt.order_by(Organisation.name)))
+    return verified_organisations(OrganisationKind.PUBLIC_AUTHORITY, () if excluding is None else (excluding,))
 
 
 def _check_data(data: ChallengeData, lead_authority_id: int, now: datetime) -> None:

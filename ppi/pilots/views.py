@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from ppi.core.errors import DomainError
 from ppi.core.forms import EmptyForm
+from ppi.core.views import run_service
 from ppi.core.security import require
-from ppi.core.timeutil import local_to_utc, utcnow
+from ppi.core.timeutil import local_to_utc
 from ppi.extensions import db, limiter
 from ppi.pilots import labels, permissions, report, services, sus
 from ppi.pilots.forms import (
@@ -82,16 +83,9 @@ def _render_detail(pilot: Pilot, *, status: int = 200, message: str | None = Non
 
 
 def _act(pilot: Pilot, action, success: str, anchor: str = "", **forms):
-    try:
-        action()
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        return _render_detail(db.session.get(Pilot, pilot.id), status=error.status_code, message=error.message, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("pilots.detail", pilot_id=pilot.id) + anchor)
+    return run_service(action, success=success, redirect_to=url_for("pilots.detail", pilot_id=pilot.id) + anchor,
+                       on_refusal=lambda error: _render_detail(db.session.get(Pilot, pilot.id), status=error.status_code,
+                                                               message=error.message, **forms))
 
 
 @bp.route("/<int:pilot_id>/plan", methods=["GET", "POST"])

@@ -91,26 +91,37 @@ class Budget:
         return self.total - self.committed
 
 
-def budget(pool: Pool) -> Budget:
-    committed, requested = db.session.execute(
+def budgets(pools: list[Pool]) -> dict[int, Budget]:
+    """{pool id: Budget} for a page of pools in two queries, whatever their number."""
+    ids = [pool.id for pool in pools]
+    sums = {pool_id: (committed, requested) for pool_id, committed, requested in db.session.execute(
         sa.select(
+            GrantApplication.pool_id,
             sa.func.coalesce(sa.func.sum(GrantApplication.approved_amount).filter(GrantApplication.status == A.APPROVED), 0),
             sa.func.coalesce(sa.func.sum(GrantApplication.requested).filter(GrantApplication.status == A.SUBMITTED), 0),
-        ).where(GrantApplication.pool_id == pool.id)
-    ).one()
-    paid = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
-                             .join(GrantApplication, GrantApplication.id == Payment.application_id)
-                             .where(GrantApplication.pool_id == pool.id))
-    return Budget(pool.total_budget, Decimal(committed), Decimal(paid), Decimal(requested))
+        ).where(GrantApplication.pool_id.in_(ids)).group_by(GrantApplication.pool_id))}
+    paid = dict(db.session.execute(
+        sa.select(GrantApplication.pool_id, sa.func.sum(Payment.amount))
+        .join(GrantApplication, GrantApplication.id == Payment.application_id)
+        .where(GrantApplication.pool_id.in_(ids)).group_by(GrantApplication.pool_id)).all())
+    return {pool.id: Budget(pool.total_budget, Decimal(sums.get(pool.id, (0, 0))[0]), Decimal(paid.get(pool.id) or 0),
+                            Decimal(sums.get(pool.id, (0, 0))[1])) for pool in pools}
+
+
+def budget(pool: Pool) -> Budget:
+    return budgets([pool])[pool.id]
+
+
+def fundable_pilots(user: User, pool: Pool, today: date) -> list[Pilot]:
+    """The user's company's pilots that may apply to this pool now."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return []
+    candidates = db.session.scalars(sa.select(Pilot).where(Pilot.company_id == user.organisation_id)).all()
+    return [pilot for pilot in candidates if permissions.can_apply(user, pool, pilot, today)]
 
 
 def applications(pool: Pool) -> list[GrantApplication]:
     return list(db.session.scalars(sa.select(GrantApplication).where(GrantApplication.pool_id == pool.id)
-                                   .order_by(GrantApplication.id)))
-
-
-def applications_of_pilot(pilot: Pilot) -> list[GrantApplication]:
-    return list(db.session.scalars(sa.select(GrantApplication).where(GrantApplication.pilot_id == pilot.id)
                                    .order_by(GrantApplication.id)))
 
 

@@ -1,5 +1,4 @@
 """Pool pages: public pools with their budgets; applications for the administrator, company and public partner."""
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,8 +7,8 @@ from ppi.core.errors import DomainError
 from ppi.core.forms import EmptyForm
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
+from ppi.core.views import run_service
 from ppi.extensions import db
-from ppi.pilots.models import Pilot
 from ppi.pools import permissions, services
 from ppi.pools.forms import ApplicationForm, BenefitForm, DecisionForm, DeMinimisForm, EditApplicationForm, PaymentForm, PoolForm
 from ppi.pools.models import GrantApplication, Pool
@@ -29,7 +28,7 @@ def pools_context():
 def index():
     page = db.paginate(services.pools(), page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("pools/index.html", page=page, budgets={p.id: services.budget(p) for p in page.items},
+    return render_template("pools/index.html", page=page, budgets=services.budgets(page.items),
                            today=utcnow().date(), is_open=is_open)
 
 
@@ -50,14 +49,6 @@ def create():
     return render_template("pools/form.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
-def _company_pilots(pool: Pool) -> list[Pilot]:
-    if not current_user.is_authenticated or current_user.organisation_id is None:
-        return []
-    today = utcnow().date()
-    candidates = db.session.scalars(sa.select(Pilot).where(Pilot.company_id == current_user.organisation_id)).all()
-    return [p for p in candidates if permissions.can_apply(current_user, pool, p, today)]
-
-
 @bp.get("/<int:pool_id>")
 def detail(pool_id: int):
     return _render_pool(db.get_or_404(Pool, pool_id))
@@ -65,7 +56,7 @@ def detail(pool_id: int):
 
 def _render_pool(pool: Pool, apply_form=None, status: int = 200):
     form = apply_form or ApplicationForm()
-    form.pilot_id.choices = [(0, _("Choose…"))] + [(p.id, p.title) for p in _company_pilots(pool)]
+    form.pilot_id.choices = [(0, _("Choose…"))] + [(p.id, p.title) for p in services.fundable_pilots(current_user, pool, utcnow().date())]
     every = services.applications(pool)
     visible = [a for a in every if permissions.can_view_application(current_user, a)]
     return render_template("pools/detail.html", pool=pool, budget=services.budget(pool), apply_form=form,
@@ -78,7 +69,7 @@ def _render_pool(pool: Pool, apply_form=None, status: int = 200):
 def apply(pool_id: int):
     pool = db.get_or_404(Pool, pool_id)
     form = ApplicationForm()
-    pilots = {p.id: p for p in _company_pilots(pool)}
+    pilots = {p.id: p for p in services.fundable_pilots(current_user, pool, utcnow().date())}
     require(bool(pilots))
     form.pilot_id.choices = [(0, "")] + [(p.id, p.title) for p in pilots.values()]
     if not form.validate_on_submit():
@@ -126,19 +117,14 @@ def _render_application(application: GrantApplication, *, status: int = 200, mes
 
 
 def _act(application: GrantApplication, action, success: str, **forms):
-    try:
-        result = action()
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        return _render_application(db.session.get(GrantApplication, application.id), status=error.status_code,
-                                   message=error.message, **forms)
-    db.session.commit()
-    flash(success, "success")
-    if result is True:  # the de minimis declaration goes over the ceiling
+    return run_service(action, success=success, redirect_to=url_for("pools.application", application_id=application.id),
+                       on_refusal=lambda error: _render_application(db.session.get(GrantApplication, application.id),
+                                                                    status=error.status_code, message=error.message, **forms))
+
+
+def _declare_de_minimis(application: GrantApplication, received_eur) -> None:
+    if services.declare_de_minimis(current_user, application, received_eur):
         flash(_("Warning: with this grant your de minimis aid would exceed EUR 300,000 over three years."), "warning")
-    return redirect(url_for("pools.application", application_id=application.id))
 
 
 @bp.post("/applications/<int:application_id>/edit")
@@ -162,7 +148,7 @@ def de_minimis(application_id: int):
     form = DeMinimisForm()
     if not form.validate_on_submit():
         return _render_application(application, status=400, de_minimis_form=form)
-    return _act(application, lambda: services.declare_de_minimis(current_user, application, form.received_eur.data),
+    return _act(application, lambda: _declare_de_minimis(application, form.received_eur.data),
                 _("Your de minimis declaration is recorded."), de_minimis_form=form)
 
 

@@ -21,7 +21,7 @@ from ppi.core.timeutil import utcnow
 from ppi.extensions import db
 from ppi.pilots.models import Pilot
 from ppi.procurement import directive, permissions
-from ppi.procurement.directive import ContractKind, Procedure, Reductions, RouteFacts, Stage
+from ppi.procurement.directive import ContractKind, Reductions, RouteFacts, Stage
 from ppi.procurement.models import CasePilot, CaseStatusChange, PriorParticipant, ProcurementCase, Tenderer
 from ppi.procurement.workflow import (
     LIFECYCLE,

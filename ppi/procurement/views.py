@@ -1,18 +1,18 @@
 """Procurement case pages: the list, opening a case, the case with its checks and guidance, the Art 84 report."""
 import json
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from ppi.accounts.models import Organisation, OrganisationKind
-from ppi.accounts.workflow import VerificationStatus
+from ppi.accounts.models import OrganisationKind
+from ppi.accounts.services import verified_organisations
 from ppi.challenges.models import Challenge
 from ppi.core.errors import DomainError
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
+from ppi.core.views import run_service
 from ppi.extensions import db
 from ppi.pilots.models import Pilot
 from ppi.procurement import directive, guidance, labels, listing, ocds, permissions, services
@@ -138,7 +138,7 @@ def _render_detail(case: ProcurementCase, *, status: int = 200, message: str | N
     checks = services.checks(case)
     owner = permissions.can_edit(current_user, case)
     tenderer_form = forms.get("tenderer_form") or TendererForm()
-    tenderer_form.organisation_id.choices = [(0, _("Not registered"))] + [(o.id, o.name) for o in _companies()] if owner else []
+    tenderer_form.organisation_id.choices = [(0, _("Not registered"))] + [(o.id, o.name) for o in verified_organisations(OrganisationKind.COMPANY)] if owner else []
     award_form = forms.get("award_form") or AwardForm()
     award_form.tenderer_id.choices = [(0, _("Choose…"))] + [(t.id, t.name) for t in case.tenderers if t.admitted]
     route_form = forms.get("route_form") or _route_form_for(case)
@@ -165,23 +165,10 @@ def _route_form_for(case: ProcurementCase) -> RouteForm:
     return form
 
 
-def _companies() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).where(
-        Organisation.kind == OrganisationKind.COMPANY, Organisation.verification_status == VerificationStatus.VERIFIED)
-        .order_by(Organisation.name)))
-
-
 def _act(case: ProcurementCase, action, success: str, anchor: str = "", **forms):
-    try:
-        action()
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        return _render_detail(db.session.get(ProcurementCase, case.id), status=error.status_code, message=error.message, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("procurement.detail", case_id=case.id) + anchor)
+    return run_service(action, success=success, redirect_to=url_for("procurement.detail", case_id=case.id) + anchor,
+                       on_refusal=lambda error: _render_detail(db.session.get(ProcurementCase, case.id), status=error.status_code,
+                                                               message=error.message, **forms))
 
 
 def _owned_case(case_id: int) -> ProcurementCase:
@@ -238,7 +225,7 @@ def timeline(case_id: int):
 def add_tenderer(case_id: int):
     case = _owned_case(case_id)
     form = TendererForm()
-    companies = {o.id: o for o in _companies()}
+    companies = {o.id: o for o in verified_organisations(OrganisationKind.COMPANY)}
     form.organisation_id.choices = [(0, "")] + [(i, o.name) for i, o in companies.items()]
     if not form.validate_on_submit():
         return _render_detail(case, status=400, tenderer_form=form)

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import ClusterMembership, Organisation, OrganisationKind, User
-from ppi.accounts.workflow import MembershipStatus, VerificationStatus
+from ppi.accounts.services import verified_organisations
+from ppi.accounts.workflow import MembershipStatus
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge
 from ppi.challenges.signals import public_change_audience
@@ -157,11 +158,7 @@ def answer_partnership(actor: User, partner: ProposalPartner, confirm: bool, now
 
 def partner_candidates(proposal: Proposal) -> list[Organisation]:
     taken = {proposal.company_id, *(p.organisation_id for p in proposal.partners)}
-    return list(db.session.scalars(
-        sa.select(Organisation).where(
-            Organisation.kind == OrganisationKind.COMPANY, Organisation.verification_status == VerificationStatus.VERIFIED,
-            Organisation.id.not_in(taken)).order_by(Organisation.name)
-    ))
+    return verified_organisations(OrganisationKind.COMPANY, taken)
 
 
 def add_attachment(actor: User, proposal: Proposal, upload: FileStorage, title: str | None,
@@ -555,3 +552,15 @@ def selected_companies(challenge: Challenge) -> list[Organisation]:
 
 def _record_evaluation(actor: User, action: str, challenge: Challenge, **change) -> None:
     audit.record(actor, action, challenge, organisation_id=challenge.lead_authority_id, **change)
+
+
+def reads_as_evaluator_or_decider(user: User, proposal: Proposal, now: datetime) -> bool:
+    """After the deadline: a cleared panel member not recused from it, or the authority once the panel has
+    finished (or the decision is made). The facts come from the database; the rules from permissions."""
+    challenge = proposal.challenge
+    member = panel_member(challenge, user)
+    recused = recused_ids(member, flagged_proposals(challenge)) if member else set()
+    if permissions.can_read_as_evaluator(user, proposal, member, recused, now):
+        return True
+    decided = scoring_complete(challenge) or decision_of(challenge) is not None
+    return permissions.can_read_for_decision(user, proposal, decided, now)

@@ -1,5 +1,4 @@
 """Proposal and evaluation pages: thin views over the services."""
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +11,7 @@ from ppi.core.files import file_response
 from ppi.core.forms import EmptyForm
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
+from ppi.core.views import run_service
 from ppi.extensions import db
 from ppi.proposals import labels, matrix, permissions, services
 from ppi.proposals.forms import (
@@ -40,19 +40,9 @@ def proposals_context():
 def _proposal_or_404(proposal_id: int) -> Proposal:
     """The proposal, for its team only; everyone else gets "not found" (a sealed proposal is not even confirmed to exist)."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    if not permissions.is_team(current_user, proposal) and not _reads_as_evaluator_or_decider(proposal):
+    if not permissions.is_team(current_user, proposal) and not services.reads_as_evaluator_or_decider(current_user, proposal, utcnow()):
         abort(404)
     return proposal
-
-
-def _reads_as_evaluator_or_decider(proposal: Proposal) -> bool:
-    challenge, now = proposal.challenge, utcnow()
-    member = services.panel_member(challenge, current_user)
-    recused = services.recused_ids(member, services.flagged_proposals(challenge)) if member else set()
-    if permissions.can_read_as_evaluator(current_user, proposal, member, recused, now):
-        return True
-    decided = services.scoring_complete(challenge) or services.decision_of(challenge) is not None
-    return permissions.can_read_for_decision(current_user, proposal, decided, now)
 
 
 def _challenge_or_404(challenge_id: int) -> Challenge:
@@ -148,16 +138,9 @@ def _render_detail(proposal: Proposal, *, status: int = 200, message: str | None
 
 def _act(proposal: Proposal, action, success: str, **forms):
     """Run one service call; on a refusal show the proposal page again with the message."""
-    try:
-        action()
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        return _render_detail(db.session.get(Proposal, proposal.id), status=error.status_code, message=error.message, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return run_service(action, success=success, redirect_to=url_for("proposals.detail", proposal_id=proposal.id),
+                       on_refusal=lambda error: _render_detail(db.session.get(Proposal, proposal.id), status=error.status_code,
+                                                               message=error.message, **forms))
 
 
 @bp.post("/proposals/<int:proposal_id>/submit")
@@ -371,17 +354,9 @@ def _render_evaluation(challenge: Challenge, member: PanelMember | None, *, stat
 
 
 def _evaluation_act(challenge: Challenge, member, action, success: str, **forms):
-    try:
-        action()
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        return _render_evaluation(db.session.get(Challenge, challenge.id), member, status=error.status_code,
-                                  message=error.message, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("proposals.evaluation", challenge_id=challenge.id))
+    return run_service(action, success=success, redirect_to=url_for("proposals.evaluation", challenge_id=challenge.id),
+                       on_refusal=lambda error: _render_evaluation(db.session.get(Challenge, challenge.id), member,
+                                                                   status=error.status_code, message=error.message, **forms))
 
 
 @bp.post("/challenges/<int:challenge_id>/evaluation/panel")
@@ -435,7 +410,7 @@ def score(challenge_id: int, proposal_id: int):
     challenge = _challenge_or_404(challenge_id)
     member = _evaluation_context(challenge)
     proposal = db.get_or_404(Proposal, proposal_id)
-    if proposal.challenge_id != challenge.id or not _reads_as_evaluator_or_decider(proposal):
+    if proposal.challenge_id != challenge.id or not services.reads_as_evaluator_or_decider(current_user, proposal, utcnow()):
         abort(404)
     latest = services.latest_version(proposal)
     can_score = member is not None and permissions.can_score(current_user, member, challenge) and services.decision_of(challenge) is None

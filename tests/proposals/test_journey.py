@@ -7,7 +7,7 @@ from ppi.challenges.workflow import ChallengeStatus as S
 from ppi.extensions import db
 from ppi.pilots.models import Pilot
 from ppi.pilots.workflow import PilotStatus
-from ppi.proposals.models import PanelMember, ProposalVersion
+from ppi.proposals.models import ProposalVersion
 from ppi.proposals.workflow import Outcome
 from tests.conftest import add_challenge
 from tests.proposals.helpers import close_deadline, get_proposal, propose, submit, text
