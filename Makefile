@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask
 VENDOR := static/vendor
 export FLASK_APP := ppi
 
-.PHONY: run test install serve demo migrate assets messages clean
+.PHONY: run test install serve demo migrate assets messages clean bench-indicators
 
 run: install
 	$(FLASK) db upgrade
@@ -39,6 +39,12 @@ migrate: install
 
 demo: migrate
 	$(FLASK) ppi demo
+
+# Time every indicator table and the XLSX export on generated data (10,000 challenges, 100,000 proposals): SQLite,
+# and PostgreSQL too when DATABASE_URL names a database whose name contains "bench". BENCH_ARGS="--challenges 1000
+# --proposals 10000" for a quick run. Figures in bench/results/indicators-<backend>.json.
+bench-indicators: install
+	$(BIN)/python bench/indicators.py $(BENCH_ARGS)
 
 # Extract the translatable strings into ppi/translations/messages.pot.
 messages: install

@@ -68,6 +68,9 @@ class Config:
     # only: set a registered prefix before publishing, or the OCIDs collide with other development data.
     PPI_OCID_PREFIX = os.environ.get("PPI_OCID_PREFIX", "ocds-ppidev")
     PPI_OCDS_PUBLISHER = os.environ.get("PPI_OCDS_PUBLISHER", "PPI (development instance)")
+    # The licence of the open data (challenges, procurement cases, public indicators): a name and its text's URL.
+    PPI_OPEN_DATA_LICENCE = os.environ.get("PPI_OPEN_DATA_LICENCE", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
+    PPI_OPEN_DATA_LICENCE_URL = os.environ.get("PPI_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=1)

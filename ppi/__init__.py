@@ -116,12 +116,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from ppi.accounts.views import bp as accounts_bp
+    from ppi.api.views import bp as api_bp
     from ppi.challenges.views import bp as challenges_bp
     from ppi.main.views import bp as main_bp
     from ppi.pilots.views import bp as pilots_bp
     from ppi.pools.views import bp as pools_bp
     from ppi.procurement.views import bp as procurement_bp
     from ppi.proposals.views import bp as proposals_bp
+    from ppi.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -130,12 +132,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pilots_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(procurement_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_commands(app: Flask) -> None:
     import ppi.accounts.cli  # noqa: F401  (adds its commands to the group)
     import ppi.challenges.cli  # noqa: F401
     import ppi.proposals.cli  # noqa: F401
+    import ppi.reports.cli  # noqa: F401
     import ppi.demo  # noqa: F401
     from ppi.core.cli import ppi_cli
 

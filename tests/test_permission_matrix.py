@@ -360,6 +360,41 @@ ROUTES = [
     Route("POST", "/procurement/{published_case}/status/cancelled", owners(400), {"reason": ""}),  # no reason
     Route("POST", "/procurement/{published_case}/status/finished", owners(404)),
     Route("POST", "/procurement/{cancelled_case}/status/published", {}),
+    # The JSON API (/api/v1/) is the public's view, the same whoever asks: what is not public (a draft, an unverified
+    # organisation, a case never published, a table not for the public) does not exist there (404), not even for its owners.
+    Route("GET", "/api/v1/", PUBLIC),
+    Route("GET", "/api/v1/openapi.json", PUBLIC),
+    Route("GET", "/api/v1/challenges", PUBLIC),
+    Route("GET", "/api/v1/challenges/{published}", PUBLIC),
+    Route("GET", "/api/v1/challenges/{draft}", {None: 404, "*": 404}),
+    Route("GET", "/api/v1/organisations", PUBLIC),
+    Route("GET", "/api/v1/organisations/{company}", PUBLIC),
+    Route("GET", "/api/v1/organisations/{unverified}", {None: 404, "*": 404}),
+    Route("GET", "/api/v1/procurement/cases", PUBLIC, needs=CASES_LISTED),
+    Route("GET", "/api/v1/procurement/cases/{published_case}", PUBLIC),
+    Route("GET", "/api/v1/procurement/cases/{planning_case}", {None: 404, "*": 404}),
+    Route("GET", "/api/v1/indicators", PUBLIC),
+    Route("GET", "/api/v1/indicators/pipeline", PUBLIC),
+    Route("GET", "/api/v1/indicators/pilot_results", {None: 404, "*": 404}),
+    # Indicators: the public page, its downloads and the open data are everyone's. An authority's and a cluster's own
+    # figures are their verified members'; the whole platform's, the platform admin's. A table the audience does not
+    # get (pilot results are not public): 404.
+    Route("GET", "/indicators/", PUBLIC),
+    Route("GET", "/indicators/public?granularity=month&from=2026-01-01", PUBLIC),
+    Route("GET", "/indicators/authority", owners(200)),
+    Route("GET", "/indicators/cluster", cluster(200)),
+    Route("GET", "/indicators/platform", {"platform_admin": 200}),
+    Route("GET", "/indicators/public/tables/funnel.csv", PUBLIC),
+    Route("GET", "/indicators/public/tables/pilot_results.csv", HIDDEN | {None: 404}),
+    Route("GET", "/indicators/authority/tables/pilot_results.xlsx", owners(200)),
+    Route("GET", "/indicators/cluster/tables/clusters.csv", cluster(200)),
+    Route("GET", "/indicators/platform/tables/no_such_table.csv", {"platform_admin": 404}),
+    Route("GET", "/indicators/public/export.xlsx", PUBLIC),
+    Route("GET", "/indicators/cluster/export.zip", cluster(200)),
+    Route("GET", "/indicators/platform/export.xlsx", {"platform_admin": 200}),
+    Route("GET", "/open-data", PUBLIC),
+    Route("GET", "/open-data/challenges.csv", PUBLIC),
+    Route("GET", "/open-data/challenges.json", PUBLIC),
 ]
 
 CASES = [pytest.param(role, route, id=f"{route.method} {route.path} as {role or 'anonymous'}") for route in ROUTES for role in ROLES]

@@ -1,5 +1,5 @@
 """Domain errors and the HTTP error pages they map to."""
-from flask import Flask, render_template, request
+from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -44,7 +44,23 @@ ERROR_TITLES = {
 }
 
 
+API_PREFIX = "/api/"  # below it, errors are JSON: {"error": {"status": …, "message": …}}
+
+
+def is_api_request() -> bool:
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
+def json_error(code: int, message: str, **details) -> Response:
+    """The API's error envelope; `details` adds fields such as the invalid query parameters."""
+    response = jsonify({"error": {"status": code, "message": message, **details}})
+    response.status_code = code
+    return response
+
+
 def render_error(code: int, message: str = ""):
+    if is_api_request():
+        return json_error(code, message or str(ERROR_TITLES.get(code, _l("Error"))))
     template = f"errors/{code}.html" if code in (403, 404, 429, 500) else "errors/generic.html"
     title = ERROR_TITLES.get(code, _l("Error"))
     return render_template(template, code=code, title=title, message=message), code
@@ -66,7 +82,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/static/"):
             return error
-        message = error.description if error.code == 400 else ""
+        message = error.description if error.code == 400 or is_api_request() else ""
         return render_error(error.code or 500, message)
 
     @app.errorhandler(Exception)

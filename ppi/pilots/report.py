@@ -9,20 +9,15 @@ from decimal import Decimal
 import pandas as pd
 import sqlalchemy as sa
 
-from ppi.extensions import db
+from ppi.core.frames import read_frame
 from ppi.pilots import sus
 from ppi.pilots.models import CriterionRating, Feedback, Measurement, Pilot, Site, SuccessCriterion, TestUser, UserGroup
 from ppi.pilots.workflow import Comparison, target_met
 
 
-def _frame(stmt) -> pd.DataFrame:
-    with db.engine.connect() as connection:
-        return pd.read_sql(stmt, connection)
-
-
 def feedback_frame(pilot_id: int) -> pd.DataFrame:
     """One row per feedback round of test users who have not withdrawn."""
-    return _frame(
+    return read_frame(
         sa.select(Feedback.id.label("feedback_id"), Feedback.test_user_id, Feedback.submitted_at, Feedback.sus_score,
                   Feedback.sus_answers, Feedback.what_worked, Feedback.what_did_not, Feedback.quoted,
                   UserGroup.role.label("group"), Site.name.label("site"))
@@ -38,7 +33,7 @@ def enrolment_frame(pilot_id: int) -> pd.DataFrame:
     """Per group: planned, enrolled (not withdrawn), withdrawn, and how many of those taking part answered."""
     answered = sa.select(Feedback.test_user_id).where(Feedback.pilot_id == pilot_id).distinct().subquery()
     taking_part = TestUser.withdrawn_at.is_(None)
-    return _frame(
+    return read_frame(
         sa.select(UserGroup.role.label("group"), UserGroup.planned,
                   sa.func.count(TestUser.id).filter(taking_part).label("enrolled"),
                   sa.func.count(TestUser.id).filter(TestUser.withdrawn_at.is_not(None)).label("withdrawn"),
@@ -52,7 +47,7 @@ def enrolment_frame(pilot_id: int) -> pd.DataFrame:
 
 
 def ratings_frame(pilot_id: int) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         sa.select(CriterionRating.criterion_id, CriterionRating.rating)
         .join(Feedback, Feedback.id == CriterionRating.feedback_id)
         .join(TestUser, TestUser.id == Feedback.test_user_id)
@@ -61,7 +56,7 @@ def ratings_frame(pilot_id: int) -> pd.DataFrame:
 
 
 def measurements_frame(pilot_id: int) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         sa.select(Measurement.criterion_id, SuccessCriterion.name.label("criterion"), Measurement.value,
                   Measurement.measured_on, Measurement.source)
         .join(SuccessCriterion, SuccessCriterion.id == Measurement.criterion_id)

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 import sqlalchemy as sa
 
 from ppi.accounts.models import Organisation, OrganisationKind
+from ppi.core.frames import read_frame
 from ppi.extensions import db
 from ppi.procurement.directive import Procedure
 from ppi.procurement.models import CasePilot, ProcurementCase
@@ -71,9 +71,7 @@ def csv(user, filters: CaseFilters, today: date) -> bytes:
         listed.c.supplier_name, listed.c.supplier_is_sme, listed.c.supplier_country, listed.c.contract_value_eur,
         listed.c.contract_signed_on, listed.c.award_notice_due, listed.c.award_notice_sent_on,
     ).join(Organisation, Organisation.id == listed.c.authority_id).order_by(listed.c.id)
-    with db.engine.connect() as connection:
-        frame = pd.read_sql(stmt, connection)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return read_frame(stmt).to_csv(index=False).encode("utf-8-sig")
 
 
 def overdue_cases(authority_id: int, today: date) -> list[ProcurementCase]:

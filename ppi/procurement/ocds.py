@@ -82,11 +82,14 @@ def ocid(prefix: str, case: ProcurementCase) -> str:
 
 # ---- loading (a bounded number of queries, whatever the number of cases) ---------------------------
 
+def public_cases_query() -> sa.Select:
+    """Every public case (published or further, cancelled ones included), oldest first: for paging."""
+    return (sa.select(ProcurementCase).where(ProcurementCase.was_published.is_(True))
+            .options(selectinload(ProcurementCase.challenge)).order_by(ProcurementCase.id))
+
+
 def public_cases() -> list[ProcurementCase]:
-    """Every public case (published or further, cancelled ones included), oldest first."""
-    return list(db.session.scalars(
-        sa.select(ProcurementCase).where(ProcurementCase.was_published.is_(True))
-        .options(selectinload(ProcurementCase.challenge)).order_by(ProcurementCase.id)))
+    return list(db.session.scalars(public_cases_query()))
 
 
 def status_changes(case_ids: Iterable[int]) -> dict[int, list[CaseStatusChange]]:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from ppi.accounts.models import Organisation, User
 from ppi.challenges.models import Challenge, Criterion
-from ppi.extensions import db
+from ppi.core.frames import read_frame
 from ppi.proposals.models import PanelMember, Proposal, ProposalVersion, Score
 from ppi.proposals.workflow import DISAGREEMENT_SPREAD, Declaration, ProposalStatus, rank
 
@@ -36,8 +36,7 @@ def scores_frame(challenge_id: int) -> pd.DataFrame:
                PanelMember.declaration == Declaration.NO_CONFLICT)
         .order_by(Proposal.id, Criterion.position, PanelMember.id)
     )
-    with db.engine.connect() as connection:
-        return pd.read_sql(stmt, connection)
+    return read_frame(stmt)
 
 
 @dataclass

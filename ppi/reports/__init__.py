@@ -1,0 +1,1 @@
+"""Monitoring and evaluation: indicators per audience, their exports, and the open data."""
