@@ -13,8 +13,12 @@ run: install
 	$(FLASK) ppi demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The suite runs in parallel, one pytest-xdist worker per CPU core, each on a PostgreSQL database of its own (see
+# README, Tests). PYTEST_ARGS come after PYTEST_XDIST, so `make test PYTEST_ARGS="-n 0 -x"` runs it serially.
+PYTEST_XDIST ?= -n auto
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 

@@ -21,7 +21,11 @@ def database_url(url: str | None) -> str:
     """
     if not url:
         return "sqlite:///ppi.sqlite"
-    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+    url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+    if url.startswith("postgresql") and "connect_timeout=" not in url:
+        # A database host that drops packets must not hang /readyz and every request: fail after 10 s.
+        url += ("&" if "?" in url else "?") + "connect_timeout=10"
+    return url
 
 
 class Config:
@@ -82,6 +86,8 @@ class Config:
     # How many reverse proxies stand in front of the app (their X-Forwarded-For/-Proto/-Host are trusted).
     PPI_PROXY_COUNT = int(os.environ.get("PPI_PROXY_COUNT", 0))
     SIGNUP_LIMIT_PER_IP = os.environ.get("PPI_SIGNUP_LIMIT", "10 per hour")
+    # Level of the log written to stdout (ppi/core/logs.py; not in testing, nor when logging is configured already).
+    PPI_LOG_LEVEL = os.environ.get("PPI_LOG_LEVEL", "INFO").upper()
 
 
 class DevelopmentConfig(Config):

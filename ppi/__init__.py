@@ -25,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
+    from ppi.core.logs import register_request_ids
+
+    register_request_ids(app)  # first: every later hook and log record has the request's id
 
     app.url_map.converters["int"] = DatabaseId
     if app.config["PPI_PROXY_COUNT"]:
@@ -118,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from ppi.accounts.views import bp as accounts_bp
     from ppi.api.views import bp as api_bp
     from ppi.challenges.views import bp as challenges_bp
+    from ppi.core.health import bp as health_bp
     from ppi.main.views import bp as main_bp
     from ppi.pilots.views import bp as pilots_bp
     from ppi.pools.views import bp as pools_bp
@@ -125,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from ppi.proposals.views import bp as proposals_bp
     from ppi.reports.views import bp as reports_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(challenges_bp)
@@ -138,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     import ppi.accounts.cli  # noqa: F401  (adds its commands to the group)
+    import ppi.core.backup_cli  # noqa: F401
     import ppi.challenges.cli  # noqa: F401
     import ppi.proposals.cli  # noqa: F401
     import ppi.reports.cli  # noqa: F401

@@ -29,7 +29,7 @@ from ppi.procurement import services as procurement_services
 from ppi.procurement.directive import ContractKind, Procedure
 from ppi.procurement.workflow import CaseStatus
 from ppi.proposals import services as proposal_services
-from tests.conftest import add_challenge, add_org
+from tests.conftest import add_challenge, add_org, built_once
 from tests.pilots.helpers import add_pilot
 from tests.pools.support import add_application, add_pool
 
@@ -107,6 +107,10 @@ def in_planning(status):
 
 ROUTES = [
     Route("GET", "/", {None: 200, "*": 200}),
+    # Health checks: public, no sign-in (tests/core/test_health.py). The test database is built by create_all and has no
+    # alembic_version table, so /readyz honestly says "not ready" (503) to everyone here.
+    Route("GET", "/healthz", {None: 200, "*": 200}),
+    Route("GET", "/readyz", {None: 503, "*": 503}),
     Route("GET", "/organisations/", {None: 200, "*": 200}),
     Route("GET", "/organisations/{company}", {None: 200, "*": 200}),
     Route("GET", "/organisations/{unverified}", {None: 404, "*": 404, "unverified_admin": 200, "platform_admin": 200}),
@@ -401,37 +405,46 @@ CASES = [pytest.param(role, route, id=f"{route.method} {route.path} as {role or 
 
 
 @pytest.mark.parametrize("role, route", CASES)
-def test_permission_matrix(app, world, client_as, role, route):
+def test_permission_matrix(app, backend, world, client_as, role, route):
     with app.app_context():
-        message = queue_mail("someone@example.org", "Subject", "Body")
-        invitation = Invitation(organisation_id=world.orgs["company"], token_hash="0" * 64,
-                                created_by_id=world.users["company_admin"], expires_at=utcnow() + timedelta(days=7))
-        db.session.add(invitation)
-        db.session.commit()
-        challenge_ids = {"draft": add_challenge(world, ChallengeStatus.DRAFT, "A draft"), "published": add_challenge(world)}
-        stored = StoredFile(filename="brief.pdf", content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n%")
-        attachment = ChallengeAttachment(challenge_id=challenge_ids["published"], file=stored, title="Brief")
-        question = Question(challenge_id=challenge_ids["published"], asked_by_id=world.users["company_admin"],
-                            asker_organisation_id=world.orgs["company"], text="Is there Wi-Fi?")
-        db.session.add_all([attachment, question])
-        db.session.commit()
-        ids = {
-            **challenge_ids,
-            **_proposals(world, challenge_ids["published"], _placeholders(route)),
-            **_pilots_and_pools(world, _placeholders(route)),
-            **_procurement(world, _placeholders(route)),
-            "attachment": attachment.id,
-            "question": question.id,
-            "invitation": invitation.id,
-            **world.orgs,
-            "company_member_user": world.users["company_member"],
-            "membership": db.session.scalar(sa.select(ClusterMembership.id)),
-            "message": message.id,
-        }
+        # The data depends only on the world and the row's placeholders: built for the first row and role that need it,
+        # then put back as it was for the others (`built_once`, in tests/conftest.py).
+        ids = built_once(backend, ("permission matrix", frozenset(_placeholders(route)), repr(world)),
+                         lambda: _matrix_data(world, _placeholders(route)))
     client = client_as(role)
     data = {key.format(**ids): value for key, value in route.data.items()}
     response = client.open(route.path.format(**ids), method=route.method, data=data)
     assert response.status_code == route.status_for(role), response.get_data(as_text=True)[:500]
+
+
+def _matrix_data(world, keys: set[str]) -> dict:
+    """The data of a row of the matrix whose placeholders are `keys` (inside an app context): the ids to format its path
+    and data with."""
+    message = queue_mail("someone@example.org", "Subject", "Body")
+    invitation = Invitation(organisation_id=world.orgs["company"], token_hash="0" * 64,
+                            created_by_id=world.users["company_admin"], expires_at=utcnow() + timedelta(days=7))
+    db.session.add(invitation)
+    db.session.commit()
+    challenge_ids = {"draft": add_challenge(world, ChallengeStatus.DRAFT, "A draft"), "published": add_challenge(world)}
+    stored = StoredFile(filename="brief.pdf", content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n%")
+    attachment = ChallengeAttachment(challenge_id=challenge_ids["published"], file=stored, title="Brief")
+    question = Question(challenge_id=challenge_ids["published"], asked_by_id=world.users["company_admin"],
+                        asker_organisation_id=world.orgs["company"], text="Is there Wi-Fi?")
+    db.session.add_all([attachment, question])
+    db.session.commit()
+    return {
+        **challenge_ids,
+        **_proposals(world, challenge_ids["published"], keys),
+        **_pilots_and_pools(world, keys),
+        **_procurement(world, keys),
+        "attachment": attachment.id,
+        "question": question.id,
+        "invitation": invitation.id,
+        **world.orgs,
+        "company_member_user": world.users["company_member"],
+        "membership": db.session.scalar(sa.select(ClusterMembership.id)),
+        "message": message.id,
+    }
 
 
 PROPOSAL = proposal_services.ProposalData(

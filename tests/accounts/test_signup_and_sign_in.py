@@ -4,7 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from ppi.accounts.models import Organisation, OrganisationKind, OrgRole, User
+from ppi.accounts.models import Organisation, OrgRole, User
 from ppi.accounts.workflow import VerificationStatus
 from ppi.core.models import AuditEntry, OutboxMessage
 from ppi.extensions import db
