@@ -91,10 +91,16 @@ def store_upload(upload: FileStorage, uploaded_by_id: int | None) -> StoredFile:
     return stored
 
 
-def file_response(stored: StoredFile) -> Response:
-    response = Response(stored.data, mimetype=stored.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
-    response.headers["Content-Length"] = str(stored.size)
+def download(body: bytes, filename: str, mimetype: str) -> Response:
+    """Bytes as a file to save, never rendered or sniffed by the browser."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(stored: StoredFile) -> Response:
+    response = download(stored.data, stored.filename, stored.content_type)
+    response.headers["Content-Length"] = str(stored.size)
     response.headers["Cache-Control"] = "private, no-store"
     return response

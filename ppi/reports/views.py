@@ -1,10 +1,11 @@
 """Indicators per audience, their downloads, and the open-data page. Read-only: no state changes here."""
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ppi.core.files import download
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
 from ppi.reports import charts, exports, indicators, opendata, permissions
@@ -63,9 +64,9 @@ def download_table(audience: str, name: str, fmt: str):
     now = utcnow()
     frame = indicators.table(name, form.filters(), scope, now)
     if fmt == "csv":
-        return _download(exports.csv_bytes(frame), f"{name}.csv", "text/csv")
+        return download(exports.csv_bytes(frame), f"{name}.csv", "text/csv")
     about = exports.about(form.filters(), scope, now, _licence())
-    return _download(exports.xlsx_bytes({name: frame}, about), f"{name}.xlsx", _XLSX)
+    return download(exports.xlsx_bytes({name: frame}, about), f"{name}.xlsx", _XLSX)
 
 
 @bp.get(f"/indicators/<{AUDIENCES}:audience>/export.<any(xlsx, zip):fmt>")
@@ -76,8 +77,8 @@ def download_all(audience: str, fmt: str):
     frames = exports.compute(form.filters(), scope, now)
     about = exports.about(form.filters(), scope, now, _licence())
     if fmt == "xlsx":
-        return _download(exports.xlsx_bytes(frames, about), f"ppi-indicators-{scope.audience}.xlsx", _XLSX)
-    return _download(exports.csv_zip_bytes(frames, about), f"ppi-indicators-{scope.audience}.zip", "application/zip")
+        return download(exports.xlsx_bytes(frames, about), f"ppi-indicators-{scope.audience}.xlsx", _XLSX)
+    return download(exports.csv_zip_bytes(frames, about), f"ppi-indicators-{scope.audience}.zip", "application/zip")
 
 
 @bp.get("/open-data")
@@ -92,11 +93,11 @@ def open_challenges(fmt: str):
     frame = opendata.published_challenges(utcnow(), lambda challenge_id: url_for("challenges.detail", challenge_id=challenge_id,
                                                                                  _external=True))
     if fmt == "csv":
-        return _download(exports.csv_bytes(frame), "ppi-challenges.csv", "text/csv")
+        return download(exports.csv_bytes(frame), "ppi-challenges.csv", "text/csv")
     document = {"licence": _licence(), "licence_url": current_app.config["PPI_OPEN_DATA_LICENCE_URL"],
                 "publisher": current_app.config["PPI_OCDS_PUBLISHER"], "generated": utcnow().isoformat(timespec="seconds"),
                 "challenges": opendata.as_json(frame)}
-    return _download(json.dumps(document, ensure_ascii=False, indent=1).encode(), "ppi-challenges.json",
+    return download(json.dumps(document, ensure_ascii=False, indent=1).encode(), "ppi-challenges.json",
                      "application/json")
 
 
@@ -105,10 +106,3 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _licence() -> str:
     return current_app.config["PPI_OPEN_DATA_LICENCE"]
-
-
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
