@@ -97,14 +97,40 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _enforce_sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                if sqlite:  # pysqlite would begin only at the first INSERT/UPDATE: the DDL before it is not undone
+                    connection.exec_driver_sql("BEGIN")
+                context.run_migrations()
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _enforce_sqlite_foreign_keys(connection, True)
+
+
+def _enforce_sqlite_foreign_keys(connection, on: bool) -> None:
+    """SQLite changes a column by copying its table, dropping it and renaming the copy (batch migrations). Dropping a
+    table other tables' rows refer to fails while foreign keys are enforced, so they are off during the migrations
+    (and checked at their end). The pragma works outside a transaction only: run, then committed at once."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _check_sqlite_foreign_keys(connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if problems:
+        raise RuntimeError(f"the migrations left rows whose foreign keys point nowhere (table, rowid, parent, "
+                           f"constraint): {problems[:10]}")
 
 
 if context.is_offline_mode():

@@ -17,7 +17,12 @@ The archive is a ZIP file (deflated):
                                 its file, columns, row count and SHA-256; per attachment its id, size and SHA-256
     tables/<table>.jsonl        one JSON object a row, primary-key order; datetimes ISO 8601 with offset, dates ISO,
                                 Decimals as strings, JSON columns as their JSON text (null: SQL NULL), bytes base64
-    files/<id>                  the bytes of each stored file (left out of tables/stored_files.jsonl)
+    files/<id>                  the bytes of each stored file (left out of tables/stored_files.jsonl, and so is where
+                                they were kept: the database or the upload directory)
+
+Attachments are read from wherever their row says (the database or the source's upload directory, `source_store`)
+and stored as the target's `target_store` says (ppi.core.storage): the archive does not depend on either. Files written
+into an upload directory by a load that is then rolled back are left there, harmless (`flask ppi orphan-files`).
 
 No Flask here: the functions take engines, connections and tables; `ppi.core.backup_cli` adds the commands.
 """
@@ -39,6 +44,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ppi.core.storage import FileProblem, FileStore
+
 FORMAT = "ppi-backup"
 FORMAT_VERSION = 1
 APP_NAME = "ppi"
@@ -47,7 +54,9 @@ CHUNK_ROWS = 1000
 BLOB_CHUNK_ROWS = 8  # rows of a table with binary columns in memory at once: each may hold an attachment of 20 MB
 
 # The attachments (ppi.core.models.StoredFile): their bytes go into `files/<id>`, checked against size and SHA-256.
-BLOB_TABLE, BLOB_COLUMN, BLOB_SIZE, BLOB_SHA256 = "stored_files", "data", "size", "sha256"
+# Their row has them in BLOB_COLUMN or names their file in the upload directory in BLOB_LOCATION.
+BLOB_TABLE, BLOB_COLUMN, BLOB_LOCATION, BLOB_SIZE, BLOB_SHA256 = "stored_files", "data", "location", "size", "sha256"
+DATABASE = FileStore()  # attachments in the database, none in an upload directory
 
 Row = dict[str, Any]
 UPGRADE_HINT = "run `flask db upgrade` on it"
@@ -83,8 +92,8 @@ class Report:
     def file_bytes(self) -> int:
         return sum(size for size, _ in self.files.values())
 
-    def add_file(self, row: Row) -> bytes:
-        data = checked_blob(row)
+    def add_file(self, row: Row, store: FileStore) -> bytes:
+        data = checked_blob(row, store)
         self.files[row["id"]] = (len(data), row[BLOB_SHA256])
         return data
 
@@ -182,13 +191,26 @@ def reset_sequences(connection: sa.Connection, tables: Iterable[sa.Table]) -> No
                            .select_from(table))
 
 
-def checked_blob(row: Row) -> bytes:
-    """A stored file's bytes, refused unless they match its recorded size and SHA-256."""
-    data = row[BLOB_COLUMN]
-    if data is None or len(data) != row[BLOB_SIZE] or hashlib.sha256(data).hexdigest() != row[BLOB_SHA256]:
-        raise BackupError(f"stored file {row['id']} ({row.get('filename')}): its bytes do not match its recorded "
-                          f"size and SHA-256; nothing was written")
-    return bytes(data)
+def _blob_fields(row: Row) -> tuple:
+    return row[BLOB_COLUMN], row[BLOB_LOCATION], row[BLOB_SIZE], row[BLOB_SHA256]
+
+
+def checked_blob(row: Row, store: FileStore) -> bytes:
+    """A stored file's bytes, from the database or the upload directory, refused unless they match its recorded size
+    and SHA-256."""
+    try:
+        return store.read_checked(*_blob_fields(row))
+    except FileProblem as problem:
+        raise BackupError(f"stored file {row['id']} ({row.get('filename')}): {problem}; nothing was written") from None
+
+
+def _placed(chunks: Iterable[list[Row]], store: FileStore) -> Iterator[list[Row]]:
+    """Stored files' rows (their bytes in BLOB_COLUMN) as the target keeps them: bytes in the row, or written into its
+    upload directory first and the row naming them."""
+    for rows in chunks:
+        for row in rows:
+            row.update(store.keep(row[BLOB_COLUMN], row[BLOB_SHA256]))
+        yield rows
 
 
 # --- revisions and targets ------------------------------------------------------------------------------------------
@@ -219,33 +241,46 @@ def check_empty_target(connection: sa.Connection, tables: Iterable[sa.Table], he
                           f"`flask db upgrade`")
 
 
-def _verify_loaded(connection: sa.Connection, tables: list[sa.Table], expected: Report) -> None:
-    """Count the rows in the target again and hash every attachment there; refuse (and roll back) on any difference."""
+def _verify_loaded(connection: sa.Connection, tables: list[sa.Table], expected: Report, store: FileStore) -> None:
+    """Count the rows in the target again and hash every attachment there (in the database or the target's upload
+    directory); refuse (and roll back) on any difference."""
     counted = count_rows(connection, tables)
     wrong = {name: (rows, counted[name]) for name, rows in expected.rows.items() if counted[name] != rows}
     if wrong:
         raise BackupError("row counts differ after loading (expected, found): "
                           + ", ".join(f"{name} {pair}" for name, pair in wrong.items()))
-    found = {row["id"]: (len(row[BLOB_COLUMN]), hashlib.sha256(row[BLOB_COLUMN]).hexdigest())
+    found = {row["id"]: _loaded_file(row, store)
              for table in tables if table.name == BLOB_TABLE for rows in read_rows(connection, table) for row in rows}
     if found != expected.files:
         differing = sorted(set(found.items()) ^ set(expected.files.items()))
         raise BackupError(f"attachments differ after loading: stored file(s) {sorted({key for key, _ in differing})}")
 
 
+def _loaded_file(row: Row, store: FileStore) -> tuple[int, str]:
+    """(size, SHA-256) of a loaded stored file, once its bytes were read and found to be those."""
+    try:
+        store.check(*_blob_fields(row))
+    except FileProblem as problem:
+        raise BackupError(f"attachments differ after loading: stored file {row['id']}: {problem}") from None
+    return row[BLOB_SIZE], row[BLOB_SHA256]
+
+
 # --- copying ----------------------------------------------------------------------------------------------------------
 
-def _tracked_blobs(chunks: Iterable[list[Row]], report: Report) -> Iterator[list[Row]]:
+def _tracked_blobs(chunks: Iterable[list[Row]], report: Report, store: FileStore) -> Iterator[list[Row]]:
+    """The source's stored files with their checked bytes in BLOB_COLUMN, wherever the source keeps them."""
     for rows in chunks:
         for row in rows:
-            report.add_file(row)
+            row[BLOB_COLUMN] = report.add_file(row, store)
         yield rows
 
 
 def copy_database(source: sa.Engine, target: sa.Engine, tables: list[sa.Table], *, head: str,
-                  progress: Progress = Progress(), target_hint: str = UPGRADE_HINT) -> Report:
+                  progress: Progress = Progress(), target_hint: str = UPGRADE_HINT, source_store: FileStore = DATABASE,
+                  target_store: FileStore = DATABASE) -> Report:
     """Copy every row from the source (one snapshot) into the empty, migrated target (one transaction), then check
-    the target's row counts and attachment hashes before committing."""
+    the target's row counts and attachment hashes before committing. Attachments are read from wherever the source's
+    rows say and kept as `target_store` says."""
     with snapshot(source) as reading, target.begin() as writing:
         report = Report(require_revision(reading, head, "the source database"))
         check_empty_target(writing, tables, head, target_hint)
@@ -254,12 +289,12 @@ def copy_database(source: sa.Engine, target: sa.Engine, tables: list[sa.Table], 
         for table in tables:
             chunks = read_rows(reading, table)
             if table.name == BLOB_TABLE:
-                chunks = _tracked_blobs(chunks, report)
+                chunks = _placed(_tracked_blobs(chunks, report, source_store), target_store)
             report.rows[table.name] = load_rows(writing, table, chunks, progress)
         if report.rows != expected:
             raise BackupError(f"the source changed while it was read: {expected} rows counted, {report.rows} read")
         reset_sequences(writing, tables)
-        _verify_loaded(writing, tables, report)
+        _verify_loaded(writing, tables, report, target_store)
     return report
 
 
@@ -311,7 +346,7 @@ def _codec(table: sa.Table, skip: frozenset[str] = frozenset()) -> list[tuple[st
 
 
 def _archived_columns(table: sa.Table) -> list[tuple[str, str]]:
-    return _codec(table, frozenset({BLOB_COLUMN}) if table.name == BLOB_TABLE else frozenset())
+    return _codec(table, frozenset({BLOB_COLUMN, BLOB_LOCATION}) if table.name == BLOB_TABLE else frozenset())
 
 
 def encode_row(codec: list[tuple[str, str]], row: Row) -> bytes:
@@ -342,7 +377,7 @@ def _member(archive: zipfile.ZipFile, name: str, spooled: bool) -> Iterator[Any]
 
 
 def _write_table(archive: zipfile.ZipFile, connection: sa.Connection, table: sa.Table, report: Report,
-                 progress: Progress) -> dict:
+                 progress: Progress, store: FileStore) -> dict:
     codec = _archived_columns(table)
     blobs = table.name == BLOB_TABLE
     name = f"tables/{table.name}.jsonl"
@@ -351,7 +386,7 @@ def _write_table(archive: zipfile.ZipFile, connection: sa.Connection, table: sa.
         for rows in read_rows(connection, table):
             for row in rows:
                 if blobs:
-                    archive.writestr(f"files/{row['id']}", report.add_file(row))
+                    archive.writestr(f"files/{row['id']}", report.add_file(row, store))
                 line = encode_row(codec, row)
                 digest.update(line)
                 stream.write(line)
@@ -363,9 +398,10 @@ def _write_table(archive: zipfile.ZipFile, connection: sa.Connection, table: sa.
 
 
 def backup(engine: sa.Engine, tables: list[sa.Table], path: str | os.PathLike, *, head: str, overwrite: bool = False,
-           progress: Progress = Progress()) -> Report:
-    """Write the database into a new archive at `path`, read in one snapshot. The archive appears only when complete
-    (written beside it under a temporary name, then renamed); an existing file is refused unless `overwrite`."""
+           progress: Progress = Progress(), store: FileStore = DATABASE) -> Report:
+    """Write the database (and the attachments, from the database or `store`'s upload directory) into a new archive at
+    `path`, read in one snapshot. The archive appears only when complete (written beside it under a temporary name,
+    then renamed); an existing file is refused unless `overwrite`."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise BackupError(f"{path} exists: choose another name, or give --force to overwrite it")
@@ -374,7 +410,7 @@ def backup(engine: sa.Engine, tables: list[sa.Table], path: str | os.PathLike, *
         with snapshot(engine) as connection, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             report = Report(require_revision(connection, head, "the database"))
             progress.start(sum(count_rows(connection, tables).values()))
-            entries = [_write_table(archive, connection, table, report, progress) for table in tables]
+            entries = [_write_table(archive, connection, table, report, progress, store) for table in tables]
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "app": APP_NAME,
                 "created_at": datetime.now(timezone.utc).isoformat(), "alembic_revision": report.revision,
@@ -444,7 +480,8 @@ def archive_rows(archive: zipfile.ZipFile, table: sa.Table, entry: dict, files: 
                     row[BLOB_COLUMN] = archive.read(f"files/{row['id']}")
                 except KeyError:
                     row[BLOB_COLUMN] = None
-                checked_blob(row)
+                row[BLOB_LOCATION] = None
+                checked_blob(row, DATABASE)
                 if listed is None or listed["sha256"] != row[BLOB_SHA256] or listed["size"] != row[BLOB_SIZE]:
                     raise BackupError(f"stored file {row['id']} is not listed as it is in {MANIFEST}; nothing was restored")
             rows.append(row)
@@ -456,20 +493,22 @@ def archive_rows(archive: zipfile.ZipFile, table: sa.Table, entry: dict, files: 
 
 
 def restore(engine: sa.Engine, tables: list[sa.Table], path: str | os.PathLike, *, head: str,
-            progress: Progress = Progress()) -> Report:
-    """Load an archive into an empty database at this code's head, in one transaction: all or nothing."""
+            progress: Progress = Progress(), store: FileStore = DATABASE) -> Report:
+    """Load an archive into an empty database at this code's head, in one transaction: all or nothing. The attachments
+    go where `store` says: into the database, or into its upload directory."""
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
         raise BackupError(f"cannot read {path}: {error}") from None
     with archive:
         try:
-            return _restore(engine, tables, archive, head, progress)
+            return _restore(engine, tables, archive, head, progress, store)
         except (zipfile.BadZipFile, json.JSONDecodeError) as error:  # e.g. a member whose CRC-32 fails
             raise BackupError(f"{path} is damaged ({error}); nothing was restored") from None
 
 
-def _restore(engine: sa.Engine, tables: list[sa.Table], archive: zipfile.ZipFile, head: str, progress: Progress) -> Report:
+def _restore(engine: sa.Engine, tables: list[sa.Table], archive: zipfile.ZipFile, head: str, progress: Progress,
+             store: FileStore) -> Report:
     manifest = read_manifest(archive)
     entries = _check_archive(archive, manifest, tables, head)
     files = {entry["id"]: entry for entry in manifest["files"]}
@@ -479,10 +518,12 @@ def _restore(engine: sa.Engine, tables: list[sa.Table], archive: zipfile.ZipFile
                         files={file_id: (entry["size"], entry["sha256"]) for file_id, entry in files.items()})
         progress.start(sum(entry["rows"] for entry in entries.values()))
         for table in tables:
-            report.rows[table.name] = load_rows(connection, table, archive_rows(archive, table, entries[table.name], files),
-                                                progress)
+            chunks = archive_rows(archive, table, entries[table.name], files)
+            if table.name == BLOB_TABLE:
+                chunks = _placed(chunks, store)
+            report.rows[table.name] = load_rows(connection, table, chunks, progress)
         if report.rows != {name: entry["rows"] for name, entry in entries.items()}:
             raise BackupError(f"the table files hold other row counts than {MANIFEST} lists; nothing was restored")
         reset_sequences(connection, tables)
-        _verify_loaded(connection, tables, report)
+        _verify_loaded(connection, tables, report, store)
     return report

@@ -72,15 +72,18 @@ class Notification(db.Model):
 
 
 class StoredFile(db.Model):
-    """An uploaded file kept in the database, so that every app server can serve it."""
+    """An uploaded file. Its bytes are in `data` (the default: every app server reaches them through the database) or,
+    when PPI_UPLOAD_DIR was set at its upload, in the file `location` of that directory (ppi.core.storage)."""
 
     __tablename__ = "stored_files"
+    __table_args__ = (sa.CheckConstraint("(data IS NULL) <> (location IS NULL)", name="bytes_in_one_place"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    location: Mapped[str | None] = mapped_column(sa.String(100))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

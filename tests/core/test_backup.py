@@ -43,9 +43,10 @@ def app_for(url: str):
     return create_app("testing", SQLALCHEMY_DATABASE_URI=url)
 
 
-def migrate(app, revision: str = "head") -> None:
+def migrate(app, revision: str = "head", command=upgrade) -> None:
+    """Run the migrations up (or, given Flask-Migrate's `downgrade`, down) to `revision`."""
     with app.app_context():
-        upgrade(revision=revision)
+        command(revision=revision)
         db.engine.dispose()
 
 
@@ -65,6 +66,22 @@ class Databases:
     def new(self, backend: str, revision: str | None = "head"):
         """An app on a new database, migrated to `revision` (None: no tables at all)."""
         template = self.templates.template(backend, revision) if self.templates and revision else None
+        app = self._create(backend, template)
+        if revision and not template:
+            migrate(app, revision)
+        return app
+
+    def copy_of(self, app):
+        """An app on a new database holding what `app`'s holds (whose connections are closed for the copy)."""
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        url = sa.make_url(url_of(app))
+        return self._create("sqlite" if url.get_backend_name() == "sqlite" else "postgresql", url.database)
+
+    def _create(self, backend: str, template: str | None):
+        """An app on a new database: empty, or a copy of `template` (a file for SQLite, a database name for
+        PostgreSQL)."""
         name = f"bk_{uuid.uuid4().hex[:12]}"
         if backend == "sqlite":
             path = self.directory / f"{name}.sqlite"
@@ -79,8 +96,6 @@ class Databases:
             url = server.set(database=name).render_as_string(hide_password=False)
         app = app_for(url)
         self.apps.append(app)
-        if revision and not template:
-            migrate(app, revision)
         return app
 
     def template(self, backend: str, revision: str) -> str:
@@ -105,21 +120,6 @@ class Databases:
                 db.engine.dispose()
         for name in self.postgres:
             self._maintenance(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def module_databases(tmp_path_factory):
-    """The templates, the filled sources and their archives: made once per module (and xdist worker)."""
-    made = Databases(tmp_path_factory.mktemp("databases"))
-    yield made
-    made.close()
-
-
-@pytest.fixture
-def databases(tmp_path, module_databases):
-    made = Databases(tmp_path, templates=module_databases)
-    yield made
-    made.close()
 
 
 def url_of(app) -> str:
