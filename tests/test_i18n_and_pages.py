@@ -12,6 +12,7 @@ from ppi.core.models import AuditEntry
 from ppi.extensions import db
 
 from ppi.core.templating import datetime_filter, money_filter
+from tests.pools.support import add_pool
 
 
 def test_language_switcher_remembers_the_choice(client, app, world):
@@ -19,7 +20,7 @@ def test_language_switcher_remembers_the_choice(client, app, world):
     assert response.status_code == 302 and response.location == "/organisations/"
     page = client.get("/").get_data(as_text=True)
     assert 'value="da" lang="da" selected' in page
-    assert '<html lang="en">' in page  # no Danish catalogue yet: the text, and so the page language, is English
+    assert '<html lang="da">' in page  # the Danish catalogue is compiled (make install): the page is in Danish
     assert client.post("/language", data={"locale": "xx", "next": "https://evil.example.com"}).location == "/"
 
 
@@ -35,9 +36,19 @@ def test_amounts_and_dates_follow_the_locale_and_time_zone(app):
             assert money_filter(Decimal("1234567.5")) == "€1,234,567.50"
         with force_locale("da"):
             assert money_filter(Decimal("1234567.5")).replace("\xa0", " ") == "1.234.567,50 €"
+            assert money_filter(Decimal("1475000"), "DKK").replace("\xa0", " ") == "1.475.000,00 kr."  # a pool in DKK
             assert "2. mar. 2026" in datetime_filter(moment)  # 00:30 on 2 March in Copenhagen
         with force_locale("de"):
             assert "02.03.2026" in datetime_filter(moment)
+            assert money_filter(Decimal("1475000"), "DKK").replace("\xa0", " ") == "1.475.000,00 DKK"
+
+
+def test_a_pool_shows_its_amounts_in_its_currency_the_viewers_way(app, world, client):
+    with app.app_context():
+        pool_id = add_pool(world)  # in DKK, grants up to 1,475,000
+    danish = client.get(f"/pools/{pool_id}", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "1.475.000,00\xa0kr." in danish
+    assert "DKK1,475,000.00" in client.get(f"/pools/{pool_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_signed_in_users_see_times_in_their_zone(app, world, client_as):

@@ -27,6 +27,7 @@ from ppi.accounts.passwords import password_problems
 from ppi.accounts.workflow import MEMBERSHIP, VERIFICATION, MembershipStatus, VerificationStatus
 from ppi.core import audit
 from ppi.core.errors import Conflict, DomainError, PermissionDenied
+from ppi.core.i18n import request_language
 from ppi.core.mail import external_url, queue_mail
 from ppi.core.timeutil import is_timezone, utcnow
 from ppi.extensions import db
@@ -108,6 +109,7 @@ def _new_user(data: AccountData, organisation: Organisation | None, role: OrgRol
         password_hash=generate_password_hash(data.password),
         organisation=organisation,
         org_role=role,
+        locale=request_language(),
     )
     db.session.add(user)
     return user
@@ -451,6 +453,13 @@ def create_platform_admin(email: str, display_name: str, password: str) -> User:
     user.is_platform_admin = True
     audit.record(None, "user.platform_admin_created", user, organisation_id=None, after={"email": user.email})
     return user
+
+
+def verified_organisation_names(kind: OrganisationKind) -> list[sa.Row]:
+    """The id and name of every verified organisation of one kind, by name: for the filter forms, which list them all
+    (hundreds on a large platform, whose whole rows cost more than the rest of the page)."""
+    return list(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
+        Organisation.kind == kind, Organisation.verification_status == VerificationStatus.VERIFIED).order_by(Organisation.name)))
 
 
 def verified_organisations(kind: OrganisationKind, excluding=()) -> list[Organisation]:

@@ -1,9 +1,7 @@
 """Forms for posting, moderating, searching and asking about challenges."""
-import re
 from datetime import datetime, time, timedelta
 
-from babel import Locale
-from flask_babel import get_locale, get_timezone, lazy_gettext as _l
+from flask_babel import get_timezone, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -28,8 +26,9 @@ from ppi.challenges import cpv
 from ppi.challenges.labels import CONTRACT_KIND_LABELS, EU_LANGUAGES, IPR_LABELS, STATUS_LABELS
 from ppi.challenges.services import CRITERIA_MESSAGES, DEADLINE_MESSAGES, ChallengeData, ChallengeFilters, CriterionData
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus, criteria_problems, deadline_problems
-from ppi.core.forms import MAX_EUR, FiniteDecimalField, PlausibleDate, choices, single_line
+from ppi.core.forms import MAX_EUR, FiniteDecimalField, LongSelectField, PlausibleDate, choices, single_line
 from ppi.core.geo import NUTS_PATTERN
+from ppi.core.i18n import language_name
 from ppi.core.timeutil import local_to_utc, utc_to_local, utcnow
 
 CRITERIA_ROWS = 6
@@ -92,7 +91,8 @@ class ChallengeForm(FlaskForm):
     )
     nuts_code = StringField(_l("NUTS region"), validators=[DataRequired(), Length(max=5)], filters=[lambda v: v.strip().upper() if v else v],
                             description=_l("Where the pilot takes place, e.g. DK031."))
-    languages = MultiCheckboxField(_l("Languages accepted for proposals"), validators=[DataRequired(message=_l("Choose at least one language."))])
+    languages = MultiCheckboxField(_l("Languages accepted for proposals"), validators=[DataRequired(message=_l("Choose at least one language."))],
+                                   description=_l("Include the language the challenge is written in."))
     ipr_model = RadioField(_l("Intellectual property"), choices=choices(IPR_LABELS.items()),
                            validators=[DataRequired(message=_l("Choose the IPR model."))])
     ipr_note = TextAreaField(_l("IPR note"), validators=[Optional(), Length(max=2000)], filters=[_strip])
@@ -110,19 +110,17 @@ class ChallengeForm(FlaskForm):
 
     def __init__(self, *args, clusters=(), partners=(), published: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        names = Locale.parse(str(get_locale())).languages
-        self.languages.choices = choices((code, names.get(code, code)) for code in EU_LANGUAGES)
+        self.languages.choices = choices((code, language_name(code)) for code in EU_LANGUAGES)
         self.cluster_id.choices = choices([(0, _l("Choose…"))] + [(c.id, c.name) for c in clusters])
         self.partner_ids.choices = choices((p.id, p.name) for p in partners)
         self.published = published
         self.cpv_list: list[str] = []
 
     def validate_cpv_codes(self, field):
-        tokens = [token for token in re.split(r"[\s,;]+", field.data or "") if token]
-        unknown = [token for token in tokens if cpv.parse(token) is None]
+        codes, unknown = cpv.parse_many(field.data)
         if unknown:
             raise ValidationError(_l("Not in the CPV 2008 list: %(codes)s", codes=", ".join(unknown[:5])))
-        self.cpv_list = [cpv.parse(token) for token in tokens]
+        self.cpv_list = codes
 
     def validate_nuts_code(self, field):
         if not NUTS_PATTERN.match(field.data or ""):
@@ -228,7 +226,7 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     cpv = SelectField(_l("CPV division"), validators=[Optional()])
     region = StringField(_l("Region (NUTS)"), validators=[Optional(), Length(max=5)], filters=[lambda v: v.strip().upper() if v else v])
-    authority = SelectField(_l("Authority"), validators=[Optional()])
+    authority = LongSelectField(_l("Authority"), validators=[Optional()])
     deadline_from = DateField(_l("Deadline from"), validators=[Optional(), PlausibleDate()])
     deadline_to = DateField(_l("Deadline until"), validators=[Optional(), PlausibleDate()])
     sort = SelectField(_l("Sort by"), choices=choices([("deadline", _l("Deadline, soonest first")), ("newest", _l("Newest first")),

@@ -31,7 +31,13 @@ class IprModel(StrEnum):
 
 class Challenge(db.Model):
     __tablename__ = "challenges"
-    __table_args__ = (sa.Index("ix_challenges_status_deadline", "status", "proposal_deadline"),)
+    __table_args__ = (
+        sa.Index("ix_challenges_status_deadline", "status", "proposal_deadline"),
+        # The public list's sorts, each with the id that breaks ties: read in order, the page stops after 25 rows.
+        sa.Index("ix_challenges_deadline", "proposal_deadline", "id"),
+        sa.Index("ix_challenges_published", "published_at", "id"),
+        sa.Index("ix_challenges_title", "title", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -56,7 +62,7 @@ class Challenge(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     public_reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was cancelled or not awarded
     brand_override_note: Mapped[str | None] = mapped_column(sa.Text)
     brand_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -89,8 +95,39 @@ class Challenge(db.Model):
     def codes(self) -> list[str]:
         return [item.code for item in self.cpv_codes]
 
+    @property
+    def text_language(self) -> str | None:
+        """The language the challenge's text is written in, when it has one language (the author includes the
+        language they write in among `languages`). Pages mark the text with it (`lang`, WCAG 3.1.2); with
+        several languages the text could be in any of them, so it is left unmarked."""
+        return self.languages[0] if self.languages and len(self.languages) == 1 else None
+
     def __repr__(self) -> str:
         return f"<Challenge {self.id} {self.title!r} {self.status}>"
+
+
+# PostgreSQL's text search configuration for challenges: words as written (no stemming), whatever the language.
+SEARCH_CONFIGURATION = sa.literal("simple", literal_execute=True)
+
+
+def search_document(columns) -> sa.ColumnElement:
+    """The text a search reads: title, summary and description (`columns`: the table's, or an alias's). Constants
+    are written into the SQL, not bound, so that PostgreSQL matches the expression of `ix_challenges_search` in
+    every plan, prepared statements included; grouped as PostgreSQL prints it, so that Alembic finds the index
+    unchanged."""
+    space = sa.literal_column("' '")
+    document = columns.title
+    for part in (space, columns.summary, space, columns.description):
+        document = document.op("||", return_type=sa.Text())(part)
+    return document
+
+
+def search_vector(columns) -> sa.ColumnElement:
+    return sa.func.to_tsvector(SEARCH_CONFIGURATION, search_document(columns))
+
+
+# Full-text search on PostgreSQL reads this index instead of every challenge's text (SQLite has no such index).
+sa.Index("ix_challenges_search", search_vector(Challenge.__table__.c), postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
 class ChallengePartner(db.Model):

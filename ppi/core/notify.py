@@ -39,9 +39,12 @@ def _path(endpoint: str, values: dict) -> str:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(sa.select(unread_count_of(user_id)))
+
+
+def unread_count_of(user_id) -> sa.ScalarSelect:
+    """The number of unread notifications of `user_id` (a value, or a column to read it with its user)."""
+    return sa.select(sa.func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
 
 
 def mark_all_read(user_id: int) -> None:

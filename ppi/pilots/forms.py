@@ -172,8 +172,9 @@ class DecisionForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)], filters=[_strip])
 
 
-def _sus_field(index: int, text: str) -> RadioField:
-    return RadioField(f"{index}. {text}", choices=choices([(n, str(n)) for n in range(1, 6)]), coerce=int,
+def _sus_field(index: int, statement: str) -> RadioField:
+    label = _l("%(number)d. %(statement)s", number=index, statement=_l(statement))
+    return RadioField(label, choices=choices([(n, str(n)) for n in range(1, 6)]), coerce=int,
                       validators=[InputRequired(message=_l("Choose 1 to 5."))])
 
 

@@ -21,6 +21,7 @@ from ppi.core.notify import notify
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
 from ppi.pilots import permissions, sus
+from ppi.pilots.labels import STATUS_LABELS
 from ppi.pilots.models import (
     CriterionRating,
     Feedback,
@@ -201,7 +202,7 @@ def transition(actor: User, pilot: Pilot, target: PilotStatus, reason: str | Non
     db.session.add(PilotStatusChange(pilot_id=pilot.id, from_status=current, to_status=target, actor_id=actor.id, at=now,
                                      reason=reason))
     _record(actor, f"pilot.{target.value}", pilot, before={"status": current.value}, after={"status": target.value}, note=reason)
-    notify(_parties(pilot), _l("%(title)s: %(status)s", title=pilot.title, status=target.value.replace("_", " ")),
+    notify(_parties(pilot), _l("%(title)s: %(status)s", title=pilot.title, status=STATUS_LABELS[target]),
            "pilots.detail", pilot_id=pilot.id)
 
 

@@ -9,17 +9,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import mean, stdev
 
+from ppi.core.i18n import N_
+
+# Marked for translation; the feedback form shows them in the test user's language. A translation should be a
+# published validated one of the SUS where the language has one, so that scores stay comparable.
 ITEMS = (
-    "I think that I would like to use this system frequently.",
-    "I found the system unnecessarily complex.",
-    "I thought the system was easy to use.",
-    "I think that I would need the support of a technical person to be able to use this system.",
-    "I found the various functions in this system were well integrated.",
-    "I thought there was too much inconsistency in this system.",
-    "I would imagine that most people would learn to use this system very quickly.",
-    "I found the system very cumbersome to use.",
-    "I felt very confident using the system.",
-    "I needed to learn a lot of things before I could get going with this system.",
+    N_("I think that I would like to use this system frequently."),
+    N_("I found the system unnecessarily complex."),
+    N_("I thought the system was easy to use."),
+    N_("I think that I would need the support of a technical person to be able to use this system."),
+    N_("I found the various functions in this system were well integrated."),
+    N_("I thought there was too much inconsistency in this system."),
+    N_("I would imagine that most people would learn to use this system very quickly."),
+    N_("I found the system very cumbersome to use."),
+    N_("I felt very confident using the system."),
+    N_("I needed to learn a lot of things before I could get going with this system."),
 )
 ANSWER_MIN, ANSWER_MAX = 1, 5
 AVERAGE = 68  # the mean SUS score over the published studies (Sauro & Lewis): "SUS ≥ 68" is above average

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 
 from ppi.accounts.models import User
 from ppi.accounts.sme import is_sme
@@ -236,7 +236,8 @@ def decide(actor: User, application: GrantApplication, approve: bool, amount: De
         if amount is None or amount <= 0 or amount > application.requested:
             raise DomainError(_("Approve an amount above zero and at most the amount requested."))
         if not fits_budget(pool.total_budget, budget(pool).committed, amount):
-            raise DomainError(_("Not enough left in the pool: %(left)s %(currency)s.", left=budget(pool).left, currency=pool.currency))
+            raise DomainError(_("Not enough left in the pool: %(left)s %(currency)s.",
+                                left=format_decimal(budget(pool).left, "#,##0.00"), currency=pool.currency))
     target = A.APPROVED if approve else A.REJECTED
     LIFECYCLE.check(application.status, target)
     application.status, application.decided_at, application.decided_by_id = target, now or utcnow(), actor.id

@@ -9,7 +9,7 @@ from ppi.core.security import require
 from ppi.core.timeutil import utcnow
 from ppi.core.views import run_service
 from ppi.extensions import db
-from ppi.pools import permissions, services
+from ppi.pools import labels, permissions, services
 from ppi.pools.forms import ApplicationForm, BenefitForm, DecisionForm, DeMinimisForm, EditApplicationForm, PaymentForm, PoolForm
 from ppi.pools.models import GrantApplication, Pool
 from ppi.pools.workflow import DE_MINIMIS_CEILING_EUR, ApplicationStatus, is_open
@@ -21,7 +21,7 @@ MAX_PAGE = 10_000
 
 @bp.app_context_processor
 def pools_context():
-    return {"pool_perms": permissions, "ApplicationStatus": ApplicationStatus}
+    return {"pool_perms": permissions, "pool_labels": labels, "ApplicationStatus": ApplicationStatus}
 
 
 @bp.get("/")

@@ -12,7 +12,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from ppi.accounts.models import AuthorityType
+from ppi.core.i18n import N_
 
 
 class Procedure(StrEnum):
@@ -58,39 +61,40 @@ class ProcedureFacts:
     needs_call_for_competition: bool = True
 
 
+# Names and texts are marked with N_: they stay English here and in the OCDS export; pages translate them.
 PROCEDURES: dict[Procedure, ProcedureFacts] = {
     Procedure.OPEN: ProcedureFacts(
-        "Open procedure", "Art 27", "Always available (Art 26(2)).", "open", "Open procedure", "open"),
+        N_("Open procedure"), "Art 27", N_("Always available (Art 26(2))."), "open", "Open procedure", "open"),
     Procedure.RESTRICTED: ProcedureFacts(
-        "Restricted procedure", "Art 28", "Always available (Art 26(2)).", "selective", "Restricted procedure",
+        N_("Restricted procedure"), "Art 28", N_("Always available (Art 26(2))."), "selective", "Restricted procedure",
         "restricted", min_candidates=5),
     Procedure.COMPETITIVE_WITH_NEGOTIATION: ProcedureFacts(
-        "Competitive procedure with negotiation", "Art 29", "Only on an Art 26(4) ground.", "selective",
+        N_("Competitive procedure with negotiation"), "Art 29", N_("Only on an Art 26(4) ground."), "selective",
         "Competitive procedure with negotiation", "neg-w-call", min_candidates=3),
     Procedure.COMPETITIVE_DIALOGUE: ProcedureFacts(
-        "Competitive dialogue", "Art 30", "Only on an Art 26(4) ground.", "selective", "Competitive dialogue",
+        N_("Competitive dialogue"), "Art 30", N_("Only on an Art 26(4) ground."), "selective", "Competitive dialogue",
         "comp-dial", min_candidates=3, award_only_best_price_quality=True),
     Procedure.INNOVATION_PARTNERSHIP: ProcedureFacts(
-        "Innovation partnership", "Art 31",
-        "For a need for an innovative product, service or works that cannot be met by purchasing what is already "
-        "on the market (Art 31(1)).", "selective", "Innovation partnership", "innovation", min_candidates=3,
+        N_("Innovation partnership"), "Art 31",
+        N_("For a need for an innovative product, service or works that cannot be met by purchasing what is already "
+           "on the market (Art 31(1))."), "selective", "Innovation partnership", "innovation", min_candidates=3,
         award_only_best_price_quality=True),
     Procedure.NEGOTIATED_WITHOUT_PUBLICATION: ProcedureFacts(
-        "Negotiated procedure without prior publication", "Art 32",
-        "Only on the exhaustive grounds of Art 32 (Art 26(6)), documented in the Art 84 report.", "limited",
+        N_("Negotiated procedure without prior publication"), "Art 32",
+        N_("Only on the exhaustive grounds of Art 32 (Art 26(6)), documented in the Art 84 report."), "limited",
         "Award procedure without prior publication of a call for competition", "neg-wo-call",
         needs_call_for_competition=False),
     Procedure.DESIGN_CONTEST: ProcedureFacts(
-        "Design contest", "Arts 78–82", "Contests leading to a service contract, or with prizes or payments.",
+        N_("Design contest"), "Arts 78–82", N_("Contests leading to a service contract, or with prizes or payments."),
         None, "Design contest", None),
     Procedure.PRE_COMMERCIAL: ProcedureFacts(
-        "Pre-commercial procurement", "Art 14 and COM(2007) 799",
-        "R&D services outside the directive when the benefits do not accrue exclusively to the authority or the "
-        "service is not wholly paid by it (Art 14).", None, "Pre-commercial procurement", None),
+        N_("Pre-commercial procurement"), "Art 14 and COM(2007) 799",
+        N_("R&D services outside the directive when the benefits do not accrue exclusively to the authority or the "
+           "service is not wholly paid by it (Art 14)."), None, "Pre-commercial procurement", None),
     Procedure.BELOW_THRESHOLD: ProcedureFacts(
-        "National procedure below the EU threshold", "Art 4",
-        "The directive's procedures apply from the Art 4 thresholds; below them national rules and the Treaty "
-        "principles apply.", None, "Below-threshold national procedure", None, needs_call_for_competition=False),
+        N_("National procedure below the EU threshold"), "Art 4",
+        N_("The directive's procedures apply from the Art 4 thresholds; below them national rules and the Treaty "
+           "principles apply."), None, "Below-threshold national procedure", None, needs_call_for_competition=False),
 }
 
 
@@ -260,13 +264,13 @@ def check_deadline(dispatched: date, deadline: date, minimum: int, holidays: Col
 # ---- conditions of use -------------------------------------------------------------------------------
 
 ART_26_4_GROUNDS = {
-    "26(4)(a)(i)": "The needs cannot be met without adapting readily available solutions.",
-    "26(4)(a)(ii)": "The works, supplies or services include design or innovative solutions.",
-    "26(4)(a)(iii)": "The contract cannot be awarded without prior negotiation because of specific circumstances "
-                     "related to its nature, complexity, legal and financial make-up or the risks attached.",
-    "26(4)(a)(iv)": "The technical specifications cannot be established with sufficient precision by reference to "
-                    "a standard, European technical assessment, common technical specification or technical reference.",
-    "26(4)(b)": "Only irregular or unacceptable tenders were submitted in an open or restricted procedure.",
+    "26(4)(a)(i)": N_("The needs cannot be met without adapting readily available solutions."),
+    "26(4)(a)(ii)": N_("The works, supplies or services include design or innovative solutions."),
+    "26(4)(a)(iii)": N_("The contract cannot be awarded without prior negotiation because of specific circumstances "
+                        "related to its nature, complexity, legal and financial make-up or the risks attached."),
+    "26(4)(a)(iv)": N_("The technical specifications cannot be established with sufficient precision by reference to "
+                       "a standard, European technical assessment, common technical specification or technical reference."),
+    "26(4)(b)": N_("Only irregular or unacceptable tenders were submitted in an open or restricted procedure."),
 }
 
 
@@ -278,25 +282,25 @@ class Art32Ground:
 
 
 ART_32_GROUNDS = {
-    "32(2)(a)": Art32Ground("No tenders, no suitable tenders or no (suitable) requests to participate in an open or "
-                            "restricted procedure, the initial conditions not substantially altered.", "unsuitable"),
-    "32(2)(b)(i)": Art32Ground("Only one operator can supply: a unique work of art or artistic performance.", "artistic"),
-    "32(2)(b)(ii)": Art32Ground("Only one operator can supply: competition is absent for technical reasons (no "
-                                "reasonable alternative, not an artificial narrowing of the parameters).", "technical"),
-    "32(2)(b)(iii)": Art32Ground("Only one operator can supply: protection of exclusive rights, including intellectual "
-                                 "property (no reasonable alternative, not an artificial narrowing).", "exclusive"),
-    "32(2)(c)": Art32Ground("Extreme urgency from events unforeseeable by and not attributable to the authority, "
-                            "strictly necessary.", "urgency"),
-    "32(3)(a)": Art32Ground("Products manufactured purely for research, experiment, study or development.", "resd",
+    "32(2)(a)": Art32Ground(N_("No tenders, no suitable tenders or no (suitable) requests to participate in an open or "
+                               "restricted procedure, the initial conditions not substantially altered."), "unsuitable"),
+    "32(2)(b)(i)": Art32Ground(N_("Only one operator can supply: a unique work of art or artistic performance."), "artistic"),
+    "32(2)(b)(ii)": Art32Ground(N_("Only one operator can supply: competition is absent for technical reasons (no "
+                                   "reasonable alternative, not an artificial narrowing of the parameters)."), "technical"),
+    "32(2)(b)(iii)": Art32Ground(N_("Only one operator can supply: protection of exclusive rights, including intellectual "
+                                    "property (no reasonable alternative, not an artificial narrowing)."), "exclusive"),
+    "32(2)(c)": Art32Ground(N_("Extreme urgency from events unforeseeable by and not attributable to the authority, "
+                               "strictly necessary."), "urgency"),
+    "32(3)(a)": Art32Ground(N_("Products manufactured purely for research, experiment, study or development."), "resd",
                             supplies_only=True),
-    "32(3)(b)": Art32Ground("Additional deliveries by the original supplier where a change would cause "
-                            "incompatibility or disproportionate technical difficulties.", "existing", supplies_only=True),
-    "32(3)(c)": Art32Ground("Supplies quoted and purchased on a commodity market.", "commodity", supplies_only=True),
-    "32(3)(d)": Art32Ground("Particularly advantageous terms from a supplier winding up its business, or from a "
-                            "liquidator or insolvency arrangement.", "closure", supplies_only=True),
-    "32(4)": Art32Ground("A service contract following a design contest, awarded to the winner or winners.", "contest"),
-    "32(5)": Art32Ground("New works or services repeating similar ones under a basic project, the possibility "
-                         "disclosed in the first call.", "repetition"),
+    "32(3)(b)": Art32Ground(N_("Additional deliveries by the original supplier where a change would cause "
+                               "incompatibility or disproportionate technical difficulties."), "existing", supplies_only=True),
+    "32(3)(c)": Art32Ground(N_("Supplies quoted and purchased on a commodity market."), "commodity", supplies_only=True),
+    "32(3)(d)": Art32Ground(N_("Particularly advantageous terms from a supplier winding up its business, or from a "
+                               "liquidator or insolvency arrangement."), "closure", supplies_only=True),
+    "32(4)": Art32Ground(N_("A service contract following a design contest, awarded to the winner or winners."), "contest"),
+    "32(5)": Art32Ground(N_("New works or services repeating similar ones under a basic project, the possibility "
+                            "disclosed in the first call."), "repetition"),
 }
 
 # Art 14: the R&D services the directive covers, and then only when both conditions hold.
@@ -334,33 +338,35 @@ class RouteFacts:
 
 
 def condition_problems(route: RouteFacts) -> list[tuple[str, str]]:
-    """(article, what is missing) for each condition of use the route does not yet meet."""
+    """(article, what is missing) for each condition of use the route does not yet meet; the text is a lazy
+    string, in the language of the page that shows it."""
     problems: list[tuple[str, str]] = []
     p = route.procedure
     if p in (Procedure.COMPETITIVE_WITH_NEGOTIATION, Procedure.COMPETITIVE_DIALOGUE) and route.art_26_ground not in ART_26_4_GROUNDS:
-        problems.append(("Art 26(4)", "Record the ground that allows this procedure."))
+        problems.append(("Art 26(4)", _l("Record the ground that allows this procedure.")))
     if p == Procedure.NEGOTIATED_WITHOUT_PUBLICATION:
         ground = ART_32_GROUNDS.get(route.art_32_ground or "")
         if ground is None:
-            problems.append(("Art 32", "Record the Art 32 ground."))
+            problems.append(("Art 32", _l("Record the Art 32 ground.")))
         elif ground.supplies_only and route.contract_kind != ContractKind.SUPPLIES:
-            problems.append(("Art 32(3)", "This ground is for supply contracts only."))
+            problems.append(("Art 32(3)", _l("This ground is for supply contracts only.")))
         if not (route.art_32_justification or "").strip():
-            problems.append(("Art 84(1)(f)", "Record the circumstances that justify the ground."))
+            problems.append(("Art 84(1)(f)", _l("Record the circumstances that justify the ground.")))
     if p == Procedure.INNOVATION_PARTNERSHIP:
-        for value, what in ((route.partnership_phases, "the successive phases"),
-                            (route.partnership_targets, "the intermediate targets"),
-                            (route.partnership_remuneration, "the remuneration in instalments")):
+        for value, missing in ((route.partnership_phases, _l("Record the successive phases.")),
+                               (route.partnership_targets, _l("Record the intermediate targets.")),
+                               (route.partnership_remuneration, _l("Record the remuneration in instalments."))):
             if not (value or "").strip():
-                problems.append(("Art 31(2)", f"Record {what}."))
+                problems.append(("Art 31(2)", missing))
     if p == Procedure.PRE_COMMERCIAL and not (route.pcp_benefits_shared or route.pcp_not_wholly_paid):
-        problems.append(("Art 14", "Confirm that the benefits do not accrue exclusively to the authority, or that the "
-                                   "service is not wholly paid by it: otherwise the directive applies."))
+        problems.append(("Art 14", _l("Confirm that the benefits do not accrue exclusively to the authority, or that the "
+                                      "service is not wholly paid by it: otherwise the directive applies.")))
     minimum = PROCEDURES[p].min_candidates
     if minimum and route.candidates_invited is not None and route.candidates_invited < minimum:
-        problems.append(("Art 65(2)", f"At least {minimum} candidates are to be invited where enough qualify."))
+        problems.append(("Art 65(2)", _l("At least %(minimum)d candidates are to be invited where enough qualify.",
+                                         minimum=minimum)))
     if route.instrument == Instrument.FRAMEWORK and route.framework_years is not None and route.framework_years > 4:
-        problems.append(("Art 33(1)", "A framework agreement lasts at most 4 years, save exceptional cases duly justified."))
+        problems.append(("Art 33(1)", _l("A framework agreement lasts at most 4 years, save exceptional cases duly justified.")))
     return problems
 
 

@@ -3,7 +3,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -24,8 +24,13 @@ def _strip(value):
 
 
 def _procedure_choices():
-    return choices([("", _l("Not chosen yet"))] + [(p.value, f"{facts.name} ({facts.article})")
+    return choices([("", _l("Not chosen yet"))] + [(p.value, f"{_(facts.name)} ({facts.article})")
                                                    for p, facts in directive.PROCEDURES.items()])
+
+
+def _ground_choices(grounds: dict[str, str]):
+    """The directive's grounds, each "article: text", in the page's language."""
+    return choices([("", "–")] + [(article, f"{article}: {_(text)}") for article, text in grounds.items()])
 
 
 class CaseForm(FlaskForm):
@@ -88,10 +93,8 @@ class RouteForm(FlaskForm):
     procedure = SelectField(_l("Route"), validators=[Optional()])
     instrument = SelectField(_l("On top"), choices=choices(INSTRUMENT_LABELS.items()), validators=[DataRequired()])
     framework_years = FiniteDecimalField(_l("Framework term (years)"), places=1, validators=[Optional(), NumberRange(min=0, max=50)])
-    art_26_ground = SelectField(_l("Art 26(4) ground (negotiation, dialogue)"), validators=[Optional()],
-                                choices=choices([("", "–")] + [(k, f"{k}: {v}") for k, v in directive.ART_26_4_GROUNDS.items()]))
-    art_32_ground = SelectField(_l("Art 32 ground (no prior publication)"), validators=[Optional()],
-                                choices=choices([("", "–")] + [(k, f"{k}: {v.text}") for k, v in directive.ART_32_GROUNDS.items()]))
+    art_26_ground = SelectField(_l("Art 26(4) ground (negotiation, dialogue)"), validators=[Optional()])
+    art_32_ground = SelectField(_l("Art 32 ground (no prior publication)"), validators=[Optional()])
     art_32_justification = TextAreaField(_l("Circumstances that justify it (Art 84(1)(f))"), validators=[Optional(), Length(max=5000)],
                                          filters=[_strip])
     partnership_phases = TextAreaField(_l("Innovation partnership: the phases"), validators=[Optional(), Length(max=5000)], filters=[_strip])
@@ -113,6 +116,8 @@ class RouteForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure.choices = _procedure_choices()
+        self.art_26_ground.choices = _ground_choices(directive.ART_26_4_GROUNDS)
+        self.art_32_ground.choices = _ground_choices({code: ground.text for code, ground in directive.ART_32_GROUNDS.items()})
 
     def validate_holidays(self, field):
         try:

@@ -1,7 +1,7 @@
 """Display labels of the procurement domain."""
 from flask_babel import lazy_gettext as _l
 
-from ppi.procurement.directive import ContractKind, Instrument
+from ppi.procurement.directive import ContractKind, Instrument, Stage
 from ppi.procurement.workflow import CaseStatus
 
 STATUS_LABELS = {
@@ -34,3 +34,5 @@ INSTRUMENT_LABELS = {
     Instrument.FRAMEWORK: _l("Framework agreement (Art 33)"),
     Instrument.DYNAMIC_PURCHASING: _l("Dynamic purchasing system (Art 34)"),
 }
+# The stage a time limit is for, as it starts the sentence "… deadline too short".
+STAGE_LABELS = {Stage.REQUESTS: _l("Requests"), Stage.TENDERS: _l("Tenders")}

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ppi.proposals.workflow import TRL_MEANINGS, Declaration, Outcome, PartnerStatus, ProposalStatus
 
-TRL_LABELS = {level: f"TRL {level}: {meaning}" for level, meaning in TRL_MEANINGS.items()}
+TRL_LABELS = {level: _l("TRL %(level)d: %(meaning)s", level=level, meaning=_l(meaning)) for level, meaning in TRL_MEANINGS.items()}
 
 STATUS_LABELS = {
     ProposalStatus.DRAFT: _l("Draft"),

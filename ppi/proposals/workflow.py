@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from statistics import mean
 
+from ppi.core.i18n import N_
 from ppi.core.workflow import StateMachine
 
 
@@ -57,17 +58,18 @@ LIFECYCLE = StateMachine(
     }
 )
 
-# The standard one-line meanings of the technology readiness levels (Horizon 2020 Work Programme, General Annex G).
+# The standard one-line meanings of the technology readiness levels (Horizon 2020 Work Programme, General Annex G),
+# marked for translation: pages show them in the reader's language.
 TRL_MEANINGS = {
-    1: "Basic principles observed",
-    2: "Technology concept formulated",
-    3: "Experimental proof of concept",
-    4: "Technology validated in the lab",
-    5: "Technology validated in a relevant environment",
-    6: "Technology demonstrated in a relevant environment",
-    7: "System prototype demonstrated in an operational environment",
-    8: "System complete and qualified",
-    9: "Actual system proven in an operational environment",
+    1: N_("Basic principles observed"),
+    2: N_("Technology concept formulated"),
+    3: N_("Experimental proof of concept"),
+    4: N_("Technology validated in the lab"),
+    5: N_("Technology validated in a relevant environment"),
+    6: N_("Technology demonstrated in a relevant environment"),
+    7: N_("System prototype demonstrated in an operational environment"),
+    8: N_("System complete and qualified"),
+    9: N_("Actual system proven in an operational environment"),
 }
 
 SCORE_MIN, SCORE_MAX = 0, 10

@@ -7,12 +7,13 @@ Every test in this folder is marked `browser` and is skipped, with the reason, w
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ppi import create_app
 from ppi.extensions import db, limiter
@@ -92,6 +93,28 @@ def _browser_app(backend: str, tmp_dir: Path) -> Flask:
     return make_app(backend, WTF_CSRF_ENABLED=True)
 
 
+class _UnloggedRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its line per request (hundreds of them drown a failure's message)."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@contextmanager
+def serving(app: Flask, name: str, log_requests: bool = True):
+    """The app served over HTTP on a free port of 127.0.0.1 from a daemon thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True,
+                         request_handler=WSGIRequestHandler if log_requests else _UnloggedRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(backend, tmp_path_factory):
     """The app served over HTTP on a free port of 127.0.0.1, one server per database backend."""
@@ -99,16 +122,10 @@ def live_server(backend, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         _prepare_schema(backend)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name=f"live-server-{backend}", daemon=True)
-    thread.start()
     try:
-        yield LiveServer(app=app, backend=backend, url=f"http://127.0.0.1:{server.server_port}")
+        with serving(app, f"live-server-{backend}") as url:
+            yield LiveServer(app=app, backend=backend, url=url)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
             if backend == "postgresql":

@@ -19,10 +19,10 @@ def flash(page: Page):
     return page.locator(".flash-messages")
 
 
-def sign_in(page: Page, email: str) -> None:
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label(label("E-mail address")).fill(email)
-    page.get_by_label(label("Password")).fill(PASSWORD)
+    page.get_by_label(label("Password")).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(flash(page)).to_contain_text("You are signed in.")

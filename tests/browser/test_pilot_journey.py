@@ -83,9 +83,9 @@ def give_feedback(phone: Page, link: str, answers: list[int], what_worked: str) 
     expect(phone.get_by_role("heading", level=1, name=f"Your feedback on {PILOT}")).to_be_visible()
     expect(navbar(phone).get_by_role("button", name="Show or hide the menu")).to_be_visible()  # phone layout
     assert_fits_the_phone(phone)
-    assert_easy_to_tap(phone.get_by_role("group", name=f"1. {sus.ITEMS[0]}", exact=True))
+    assert_easy_to_tap(phone.get_by_role("group", name=label(f"1. {sus.ITEMS[0]}")))
     for number, (statement, answer) in enumerate(zip(sus.ITEMS, answers, strict=True), start=1):
-        question = phone.get_by_role("group", name=f"{number}. {statement}", exact=True)
+        question = phone.get_by_role("group", name=label(f"{number}. {statement}"))  # "… (required)"
         expect(question.get_by_role("radio")).to_have_count(5)
         question.get_by_label(str(answer), exact=True).check()
         expect(question.get_by_label(str(answer), exact=True)).to_be_checked()
@@ -133,7 +133,7 @@ def test_pilot_is_approved_run_answered_on_phones_completed_and_reported(live_ap
     expect(page.get_by_role("button", name="Approve the plan")).to_have_count(0)
 
     # 3. It enrols two test users and reads their links, shown this once.
-    test_users = page.get_by_role("region", name="Test users")
+    test_users = page.get_by_role("region", name="Test users", exact=True)
     expect(test_users).to_contain_text("Nobody enrolled yet.")
     test_users.get_by_label(label("Group")).select_option(label=GROUP)
     test_users.get_by_label(label("Site")).select_option(label=SITE)
@@ -161,7 +161,7 @@ def test_pilot_is_approved_run_answered_on_phones_completed_and_reported(live_ap
     page.goto(detail_url)  # shown once: not on the next visit
     expect(page.locator("#new-links")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text(urls[0])
-    expect(page.get_by_role("region", name="Test users").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_role("region", name="Test users", exact=True).locator("tbody tr")).to_have_count(2)
 
     # 4. Each test user answers on their own phone, through their own link, without signing in.
     phones = []

@@ -203,7 +203,9 @@ def test_feedback_errors_are_shown_next_to_each_question_and_answers_are_kept(ap
     assert 'id="form-errors"' in page
     for missing in (3, 4, 5, 6, 8):
         assert f'id="sus_{missing}-error"' in page, missing
-        assert re.search(rf'<fieldset[^>]*aria-invalid="true"[^>]*aria-describedby="sus_{missing}-error"', page), missing
+        answers = re.findall(rf'<input[^>]*name="sus_{missing}"[^>]*>', page)  # each of 1–5: invalid, tied to the error
+        assert len(answers) == 5 and all('aria-invalid="true"' in answer and f'aria-describedby="sus_{missing}-error"'
+                                         in answer for answer in answers), (missing, answers)
     for answered in (1, 2, 7, 9, 10):
         assert f'id="sus_{answered}-error"' not in page, answered
     assert page.count("Choose 1 to 5.") == 3  # 3, 6 and 8 were left out; 4 and 5 are not valid choices
