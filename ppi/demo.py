@@ -27,6 +27,7 @@ from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.cli import ppi_cli
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.matching import demo as matching_demo
 from ppi.pilots import services as pilot_services
 from ppi.pilots.models import Pilot, TestUser
 from ppi.pilots.services import CriterionData as PilotCriterion, PlanData
@@ -1918,6 +1919,7 @@ def load_demo() -> bool:
     _load_pools()
     _load_pilots(challenges)
     _load_cases(challenges)
+    matching_demo.load(admin, DEMO_PASSWORD)
     return True
 
 

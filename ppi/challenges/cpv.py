@@ -31,6 +31,13 @@ def parse(text: str) -> str | None:
     return digits
 
 
+def parse_many(text: str) -> tuple[list[str], list[str]]:
+    """The 8-digit codes of a list typed with commas, semicolons or spaces between them, and the entries that are not
+    CPV codes."""
+    tokens = [token for token in re.split(r"[\s,;]+", text or "") if token]
+    return [code for code in map(parse, tokens) if code], [token for token in tokens if parse(token) is None]
+
+
 def with_check_digit(code: str) -> str:
     return f"{code}-{_vocabulary()[code][0]}"
 

@@ -1,4 +1,6 @@
-"""The home page, each role's dashboard and the language switcher."""
+"""The home page, each role's dashboard, the language switcher and the accessibility statement."""
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -12,6 +14,7 @@ from ppi.core.notify import mark_all_read, unread_count
 from ppi.core.security import is_safe_next
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.matching import services as matching
 from ppi.procurement import listing
 
 bp = Blueprint("main", __name__)
@@ -21,7 +24,8 @@ bp = Blueprint("main", __name__)
 def notifications_context():
     if not has_request_context() or not current_user.is_authenticated:
         return {"unread_notifications": 0}
-    return {"unread_notifications": unread_count(current_user.id)}
+    loaded = current_user.unread_notifications  # read with the user, unless it was loaded otherwise
+    return {"unread_notifications": unread_count(current_user.id) if loaded is None else loaded}
 
 
 @bp.get("/")
@@ -59,7 +63,7 @@ def dashboard():
                if org is not None and org.kind == OrganisationKind.PUBLIC_AUTHORITY else [])
     return render_template(
         "main/dashboard.html", org=org, pending_requests=pending_requests, admin_figures=admin_figures,
-        overdue_cases=overdue, button_form=EmptyForm(),
+        overdue_cases=overdue, button_form=EmptyForm(), challenges_for_you=matching.challenges_for_company(current_user),
     )
 
 
@@ -74,6 +78,21 @@ def set_language():
             db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+# The accessibility statement's dates (the EU model statement, Commission Implementing Decision (EU) 2018/1523): when it
+# was first prepared and when it was last checked against the site. Review it at least once a year and with every change
+# that makes the statement wrong, then move the review date.
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 26)
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 11, 26)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement that Directive (EU) 2016/2102 asks of public bodies, on the EU model; linked from
+    every page's footer. Its contact and enforcement body come from the configuration (PPI_ACCESSIBILITY_*)."""
+    return render_template("main/accessibility.html", prepared=ACCESSIBILITY_STATEMENT_PREPARED,
+                           reviewed=ACCESSIBILITY_STATEMENT_REVIEWED)
 
 
 @bp.get("/notifications")
