@@ -40,6 +40,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     PPI_MAX_ATTACHMENT_BYTES = int(os.environ.get("PPI_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
     MAX_CONTENT_LENGTH = PPI_MAX_ATTACHMENT_BYTES + 1024 * 1024  # the file plus the form around it
+    # Where new attachments' bytes go: the database (unset) or files in this directory (ppi/core/storage.py).
+    PPI_UPLOAD_DIR = os.environ.get("PPI_UPLOAD_DIR") or None
     PPI_DEFAULT_CLUSTER_ID = int(os.environ["PPI_DEFAULT_CLUSTER_ID"]) if os.environ.get("PPI_DEFAULT_CLUSTER_ID") else None
     CHALLENGE_REMINDER_DAYS = int(os.environ.get("PPI_REMINDER_DAYS", 3))
 
@@ -54,9 +56,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PPI_DEFAULT_TIMEZONE", "Europe/Copenhagen")
+    # The languages users may choose; each but the default has a catalogue in ppi/translations (README, Languages).
     LANGUAGES = {"en": "English", "da": "Dansk", "de": "Deutsch"}
-    # Languages whose text catalogues exist; the others format dates and numbers but read in English.
-    TRANSLATED_LANGUAGES = {"en"}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
@@ -75,6 +76,19 @@ class Config:
     # The licence of the open data (challenges, procurement cases, public indicators): a name and its text's URL.
     PPI_OPEN_DATA_LICENCE = os.environ.get("PPI_OPEN_DATA_LICENCE", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
     PPI_OPEN_DATA_LICENCE_URL = os.environ.get("PPI_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+    # The accessibility statement (/accessibility, Directive (EU) 2016/2102): where users report a barrier, and the body
+    # they may turn to when the reply does not satisfy them (the enforcement procedure; Denmark's by default).
+    PPI_ACCESSIBILITY_CONTACT = os.environ.get("PPI_ACCESSIBILITY_CONTACT", "accessibility@ppi.example.org")
+    PPI_ACCESSIBILITY_PHONE = os.environ.get("PPI_ACCESSIBILITY_PHONE") or None
+    PPI_ACCESSIBILITY_ENFORCEMENT_BODY = os.environ.get(
+        "PPI_ACCESSIBILITY_ENFORCEMENT_BODY", "Digitaliseringsstyrelsen (the Danish Agency for Digital Government)")
+    PPI_ACCESSIBILITY_ENFORCEMENT_URL = os.environ.get(
+        "PPI_ACCESSIBILITY_ENFORCEMENT_URL",
+        "https://digst.dk/digital-inklusion/webtilgaengelighed/oplever-du-ikke-tilgaengeligt-indhold/")
+
+    # The indicator dashboards are computed at most this often (seconds) and shared by every server through the database
+    # (ppi/reports/cache.py); 0 computes them on every request.
+    PPI_INDICATORS_CACHE_SECONDS = int(os.environ.get("PPI_INDICATORS_CACHE_SECONDS", 300))
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=1)
@@ -104,6 +118,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
+    PPI_UPLOAD_DIR = None
 
 
 class ProductionConfig(Config):

@@ -104,12 +104,18 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Please sign in to see this page.")
 
+    import sqlalchemy as sa
+    from sqlalchemy.orm import with_expression
+
     from ppi.accounts.models import User
+    from ppi.core.notify import unread_count_of
 
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.scalar(
+            sa.select(User).where(User.id == int(user_id))
+            .options(with_expression(User.unread_notifications, unread_count_of(User.id)))) if user_id.isdigit() else None
         if user is None or not user.active or user.password_fingerprint != fingerprint:
             return None
         return user
@@ -123,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from ppi.challenges.views import bp as challenges_bp
     from ppi.core.health import bp as health_bp
     from ppi.main.views import bp as main_bp
+    from ppi.matching.views import bp as matching_bp
     from ppi.pilots.views import bp as pilots_bp
     from ppi.pools.views import bp as pools_bp
     from ppi.procurement.views import bp as procurement_bp
@@ -134,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(challenges_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(matching_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(procurement_bp)
@@ -144,8 +152,10 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     import ppi.accounts.cli  # noqa: F401  (adds its commands to the group)
     import ppi.core.backup_cli  # noqa: F401
+    import ppi.core.files_cli  # noqa: F401
     import ppi.challenges.cli  # noqa: F401
     import ppi.proposals.cli  # noqa: F401
+    import ppi.matching.cli  # noqa: F401
     import ppi.reports.cli  # noqa: F401
     import ppi.demo  # noqa: F401
     from ppi.core.cli import ppi_cli

@@ -56,10 +56,15 @@ def pytest_report_header(config):
 # Tests that must run one after another in a single xdist worker, by node id: the browser tests (one Chromium and one
 # live server per database for all of them, and no two browsers fighting for the CPU), and the tests given
 # PPI_TEST_REDIS_URL (the rate-limit test clears the `ppi` keys there, the limiter's reset every rate-limit key, and
-# the limiter keeps using that Redis in the same process afterwards: two workers would clear each other's counts).
+# the limiter keeps using that Redis in the same process afterwards: two workers would clear each other's counts), and
+# the tests starting gunicorn servers (tests/ops: one database template built for all, no servers fighting for the CPU).
 def xdist_group(nodeid: str) -> str | None:
+    if nodeid.startswith("tests/browser/test_accessibility.py"):
+        return "a11y"  # the axe walk: a Chromium and a demo server of its own, beside the other browser tests
     if nodeid.startswith("tests/browser/"):
         return "browser"
+    if nodeid.startswith("tests/ops/"):
+        return "ops"
     if REDIS_URL and REDIS_URL in nodeid:
         return "redis"
     return None

@@ -2,6 +2,7 @@
 
 A new protected route must be added here; `test_every_rule_is_in_the_matrix` fails otherwise.
 """
+import hashlib
 import io
 import json
 import string
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import ClusterMembership, Invitation, Organisation, OrganisationKind, User
+from ppi.accounts.workflow import MembershipStatus
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge, ChallengeAttachment, Question
 from ppi.challenges.workflow import ChallengeStatus
@@ -21,6 +23,7 @@ from ppi.core.mail import queue_mail
 from ppi.core.models import StoredFile
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
+from ppi.matching import services as matching_services
 from ppi.pilots import services as pilot_services
 from ppi.pilots.models import Pilot, TestUser
 from ppi.pilots.workflow import PilotStatus
@@ -107,6 +110,7 @@ def in_planning(status):
 
 ROUTES = [
     Route("GET", "/", {None: 200, "*": 200}),
+    Route("GET", "/accessibility", {None: 200, "*": 200}),  # the accessibility statement: public, linked from every page
     # Health checks: public, no sign-in (tests/core/test_health.py). The test database is built by create_all and has no
     # alembic_version table, so /readyz honestly says "not ready" (503) to everyone here.
     Route("GET", "/healthz", {None: 200, "*": 200}),
@@ -399,6 +403,32 @@ ROUTES = [
     Route("GET", "/open-data", PUBLIC),
     Route("GET", "/open-data/challenges.csv", PUBLIC),
     Route("GET", "/open-data/challenges.json", PUBLIC),
+    # Competence profiles and matching. "competence" is the world's company's; "consented_competence" too, the company
+    # being a member of the world's cluster and consenting that it edits the profile ("consent"). Profiles are as public
+    # as their company. "moderated" is a challenge in moderation: the authority and the facilitating cluster see its
+    # suggested companies (others: the challenge does not exist for them), and on the published one too (others 403);
+    # only the cluster invites and, once published, shares.
+    Route("GET", "/organisations/{company}/competences", PUBLIC),
+    Route("GET", "/organisations/{unverified}/competences", {None: 404, "*": 404, "unverified_admin": 200,
+                                                             "platform_admin": 200}),
+    Route("GET", "/organisations/{company}/competences/new", {"company_admin": 200}),
+    Route("POST", "/organisations/{company}/competences/new", {"company_admin": 400}, {"statement": ""}),
+    Route("GET", "/competences/{competence}/edit", {"company_admin": 200}),
+    Route("POST", "/competences/{competence}/edit", {"company_admin": 400}, {"statement": ""}),
+    Route("POST", "/competences/{competence}/delete", {"company_admin": 302}),
+    Route("GET", "/competences/{consented_competence}/edit", {"company_admin": 200} | cluster(200)),
+    Route("POST", "/competences/{consented_competence}/delete", {"company_admin": 302} | cluster(302)),
+    Route("POST", "/organisations/{company}/competences/profile", {"company_admin": 400}, {"markets": "Narnia"}),
+    Route("POST", "/organisations/{company}/profile-consents", {"company_admin": 400}, {"cluster_id": "0"}),
+    Route("POST", "/profile-consents/{consent}/revoke", {"company_admin": 302}),
+    Route("GET", "/challenges/{moderated}/matches", HIDDEN | {None: 302, "platform_admin": 403} | owners(200) | cluster(200)),
+    Route("GET", "/challenges/{published}/matches", owners(200) | cluster(200)),
+    Route("GET", "/challenges/{draft}/matches", DRAFT_VIEWERS | {None: 302} | owners(403) | cluster(403) | {"platform_admin": 403}),
+    Route("POST", "/challenges/{moderated}/invitations", HIDDEN | {None: 302, "platform_admin": 403} | owners(403) | cluster(400)),
+    Route("POST", "/challenges/{published}/invitations", cluster(400), {"company_id": ""}),
+    Route("POST", "/challenges/{published}/shares", cluster(400), {"cluster_id": "0"}),
+    Route("POST", "/challenges/{moderated}/shares", HIDDEN | {None: 302, "platform_admin": 403} | owners(403) | cluster(403),
+          {"cluster_id": "0"}),
 ]
 
 CASES = [pytest.param(role, route, id=f"{route.method} {route.path} as {role or 'anonymous'}") for route in ROUTES for role in ROLES]
@@ -426,7 +456,9 @@ def _matrix_data(world, keys: set[str]) -> dict:
     db.session.add(invitation)
     db.session.commit()
     challenge_ids = {"draft": add_challenge(world, ChallengeStatus.DRAFT, "A draft"), "published": add_challenge(world)}
-    stored = StoredFile(filename="brief.pdf", content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n%")
+    brief = b"%PDF-1.4\n%"
+    stored = StoredFile(filename="brief.pdf", content_type="application/pdf", size=len(brief),
+                        sha256=hashlib.sha256(brief).hexdigest(), data=brief)
     attachment = ChallengeAttachment(challenge_id=challenge_ids["published"], file=stored, title="Brief")
     question = Question(challenge_id=challenge_ids["published"], asked_by_id=world.users["company_admin"],
                         asker_organisation_id=world.orgs["company"], text="Is there Wi-Fi?")
@@ -437,6 +469,7 @@ def _matrix_data(world, keys: set[str]) -> dict:
         **_proposals(world, challenge_ids["published"], keys),
         **_pilots_and_pools(world, keys),
         **_procurement(world, keys),
+        **_matching(world, keys),
         "attachment": attachment.id,
         "question": question.id,
         "invitation": invitation.id,
@@ -510,6 +543,29 @@ def _in_evaluation(world, title, company, authority, evaluator):
     challenge_services.transition(authority, challenge, ChallengeStatus.IN_EVALUATION)
     proposal_services.declare(evaluator, member, False, None)
     return challenge, proposal, attachment
+
+
+MATCHING_KEYS = {"moderated", "competence", "consented_competence", "consent"}
+
+
+def _matching(world, keys: set[str]) -> dict[str, int]:
+    """The matching data of the matrix that `keys` (the placeholders of the row) need: see the rows for what each is."""
+    ids = {}
+    if "moderated" in keys:
+        ids["moderated"] = add_challenge(world, ChallengeStatus.IN_MODERATION, "Night-time falls, in moderation")
+    if keys & {"competence", "consented_competence", "consent"}:
+        company_admin = db.session.get(User, world.users["company_admin"])
+        company = db.session.get(Organisation, world.orgs["company"])
+        ids["competence"] = matching_services.add_competence(
+            company_admin, company, matching_services.CompetenceData("Ceiling radar fall alerts", 7, cpv_codes=["33196200"])).id
+        if keys & {"consented_competence", "consent"}:
+            db.session.add(ClusterMembership(cluster_id=world.orgs["cluster"], company_id=company.id,
+                                             status=MembershipStatus.ACCEPTED))
+            db.session.flush()
+            ids["consent"] = matching_services.grant_consent(company_admin, company, world.orgs["cluster"]).id
+            ids["consented_competence"] = ids["competence"]
+        db.session.commit()
+    return ids
 
 
 # The keys of the pilots' and pools' data: each pilot costs ~15 statements, each pool and application one or two; built

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ppi.accounts.sme import SizeClass, size_class
 from ppi.accounts.workflow import MembershipStatus, VerificationStatus
@@ -95,6 +95,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users", lazy="joined")
+    # Read with the signed-in user on each request (`load_user`): the count in the menu costs no query of its own.
+    # None when the user was loaded otherwise.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     @property
     def is_active(self) -> bool:

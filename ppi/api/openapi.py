@@ -13,6 +13,7 @@ from ppi.api import MAX_PAGE, MAX_PER_PAGE
 from ppi.challenges.forms import FilterForm
 from ppi.challenges.models import ContractKind, IprModel
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus
+from ppi.core.paging import COUNT_CAP
 from ppi.reports.catalogue import Audience
 from ppi.reports.forms import FILTER_KEYS
 from ppi.reports.indicators import GRANULARITIES, tables_for
@@ -109,9 +110,14 @@ def _schemas() -> dict:
         }, optional=("parameters",))}),
         "PageMeta": record({"page": {"type": "integer", "minimum": 1},
                             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                            "total": {"type": "integer", "minimum": 0, "description": "Items matching, on all pages"}}),
-        "PageLinks": record({"self": URL, "first": URL, "prev": nullable(URL), "next": nullable(URL), "last": URL},
-                            description="Absolute URLs keeping the query; `prev` and `next` are null at the ends."),
+                            "total": {"type": "integer", "minimum": 0,
+                                      "description": f"Items matching, on all pages, counted up to {COUNT_CAP:,} (or to "
+                                                     "the end of this page when it is further)"},
+                            "total_exact": {"type": "boolean",
+                                            "description": "False when more items match than `total` says"}}),
+        "PageLinks": record({"self": URL, "first": URL, "prev": nullable(URL), "next": nullable(URL), "last": nullable(URL)},
+                            description="Absolute URLs keeping the query; `prev` and `next` are null at the ends, `last` "
+                                        "while the total is not exact."),
         "OrganisationRef": record({"id": INTEGER, "name": STRING}),
         "CpvCode": record({"code": {"type": "string", "pattern": r"^[0-9]{8}$",
                                     "description": "CPV 2008 code, without its check digit"},

@@ -21,6 +21,7 @@ from ppi.challenges import permissions as challenge_permissions, services as cha
 from ppi.challenges.forms import FilterForm
 from ppi.challenges.models import Challenge, PublicChange
 from ppi.core.errors import is_api_request, json_error
+from ppi.core.paging import CappedPage, paginate
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
 from ppi.procurement import ocds, permissions as procurement_permissions
@@ -76,24 +77,27 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **request.view_args, _external=True) + ("?" + urlencode(query) if query else "")
 
 
-def page_links(page: int, per_page: int, pages: int) -> dict:
-    last = max(pages, 1)
+def page_links(result: CappedPage) -> dict:
+    """`last` only when the count is exact (else null, like the last page's number)."""
+    last = result.pages if result.exact else None
 
     def at(number: int) -> str:
-        return url_with(page=number, per_page=per_page)
+        return url_with(page=number, per_page=result.per_page)
 
-    return {"self": at(page), "first": at(1), "prev": at(min(page - 1, last)) if page > 1 else None,
-            "next": at(page + 1) if page < last else None, "last": at(last)}
+    page = result.page
+    return {"self": at(page), "first": at(1), "prev": at(min(page - 1, last or page)) if page > 1 else None,
+            "next": at(page + 1) if result.has_next else None, "last": at(last) if last else None}
 
 
 def collection(stmt: sa.Select, item) -> Response:
-    """One page of `stmt` in the pagination envelope, each row through `item`."""
+    """One page of `stmt` in the pagination envelope, each row through `item`. The total is counted up to
+    `paging.COUNT_CAP` (or the end of the page): `total_exact` is false when more match."""
     page, per_page = paging()
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    result = paginate(stmt, page, per_page)
     return jsonify({
         "data": [item(row) for row in result.items],
-        "meta": {"page": page, "per_page": per_page, "total": result.total},
-        "links": page_links(page, per_page, result.pages),
+        "meta": {"page": page, "per_page": per_page, "total": result.total, "total_exact": result.exact},
+        "links": page_links(result),
     })
 
 
@@ -136,12 +140,14 @@ def openapi_document():
 # ---- challenges --------------------------------------------------------------------------------------
 
 def _challenge_filter_form() -> FilterForm:
-    """The web list's filter form on the query string (`cpv_division` is taken for `cpv`, its name on the web)."""
+    """The web list's filter form on the query string (`cpv_division` is taken for `cpv`, its name on the web). The
+    authorities are read only when the query names one, to check it: the web list needs them all for its menu, the
+    API does not (hundreds, on a large platform)."""
     args, cpv_name = request.args, "cpv"
     if "cpv_division" in args and "cpv" not in args:
         args, cpv_name = MultiDict(args), "cpv_division"
         args["cpv"] = args["cpv_division"]
-    form = FilterForm(args, authorities=challenge_services.verified_authorities())
+    form = FilterForm(args, authorities=challenge_services.authority_choices() if args.get("authority") else ())
     if not form.validate():
         bad_parameters({cpv_name if name == "cpv" else name: messages for name, messages in form.errors.items()})
     return form
@@ -151,7 +157,8 @@ def _challenge_filter_form() -> FilterForm:
 def challenges():
     filters = _challenge_filter_form().filters()
     now = utcnow()
-    return collection(challenge_services.public_challenges(filters, now), lambda item: serialise.challenge(item, now))
+    return collection(challenge_services.public_challenges(filters, now).options(*challenge_services.LIST_LOADING),
+                      lambda item: serialise.challenge(item, now))
 
 
 @bp.get("/challenges/<int:challenge_id>")
@@ -215,7 +222,7 @@ def package_response(package: dict) -> Response:
 
 @bp.get("/procurement/cases/<int:case_id>")
 def procurement_case(case_id: int):
-    case = db.session.get(ProcurementCase, case_id)
+    case = db.session.get(ProcurementCase, case_id, options=ocds.PACKAGE_LOADING)
     if case is None or not procurement_permissions.is_public(case):
         abort(404, "There is no public procurement case with this id.")
     return package_response(ocds.release_package([case], url_for("api.procurement_case", case_id=case.id, _external=True)))

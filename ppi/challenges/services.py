@@ -14,11 +14,12 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import Organisation, OrganisationKind, User
-from ppi.accounts.services import verified_organisations
+from ppi.accounts.services import verified_organisation_names, verified_organisations
 from ppi.challenges import brands, permissions
 from ppi.challenges.labels import STATUS_LABELS
-from ppi.challenges.signals import public_change_audience
+from ppi.challenges.signals import public_change_audience, status_changed
 from ppi.challenges.models import (
+    SEARCH_CONFIGURATION,
     Challenge,
     ChallengeAttachment,
     ChallengeCpv,
@@ -31,6 +32,8 @@ from ppi.challenges.models import (
     Question,
     ReminderSent,
     StatusChange,
+    search_document,
+    search_vector,
 )
 from ppi.challenges.workflow import (
     LIFECYCLE,
@@ -100,6 +103,11 @@ CRITERIA_MESSAGES = {
 
 def verified_clusters() -> list[Organisation]:
     return verified_organisations(OrganisationKind.CLUSTER)
+
+
+def authority_choices() -> list[sa.Row]:
+    """The id and name of every verified authority: the list's filter offers them all."""
+    return verified_organisation_names(OrganisationKind.PUBLIC_AUTHORITY)
 
 
 def verified_authorities(excluding: int | None = None) -> list[Organisation]:
@@ -276,6 +284,7 @@ def _tell_about_transition(challenge: Challenge, target: ChallengeStatus) -> Non
         notify(_owners(challenge), message, "challenges.detail", challenge_id=challenge.id)
     elif target in (S.CANCELLED, S.AWARDED, S.NO_AWARD):
         notify([*followers(challenge), *_cluster_members(challenge)], message, "challenges.detail", challenge_id=challenge.id)
+    status_changed.send(challenge, target=target)
 
 
 def add_attachment(actor: User, challenge: Challenge, upload: FileStorage, title: str | None, now: datetime | None = None) -> ChallengeAttachment:
@@ -404,20 +413,32 @@ SORTS = {
 }
 
 
-def _text_match(query: str):
-    """Full-text search: PostgreSQL's own; on SQLite, every word must appear, in any letter case."""
-    document = Challenge.title + " " + Challenge.summary + " " + Challenge.description
+# What the lists show of a challenge: the API its partners too, a card only its authority (joined) and CPV codes;
+# neither its criteria.
+LIST_LOADING = (sa.orm.lazyload(Challenge.criteria),)
+CARD_LOADING = (*LIST_LOADING, sa.orm.lazyload(Challenge.partners))
+# The stored statuses that are not public (CLOSED is never stored). The list says `status NOT IN` these rather than
+# `status IN` the public ones: the same rows, but SQLite (which keeps no statistics unless ANALYZE runs) then reads
+# the index of the chosen sort and stops after a page, instead of sorting nearly every challenge through the index
+# on status.
+NOT_PUBLIC_STATUSES = sorted(set(ChallengeStatus) - PUBLIC_STATUSES - {ChallengeStatus.CLOSED})
+
+
+def text_match(query: str):
+    """Full-text search: PostgreSQL's own, through the index on `search_vector`; on SQLite, every word must appear,
+    in any letter case (a scan: fine for the small databases SQLite is for)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_tsvector("simple", document).op("@@")(sa.func.websearch_to_tsquery("simple", query))
+        return search_vector(Challenge.__table__.c).op("@@")(sa.func.websearch_to_tsquery(SEARCH_CONFIGURATION, query))
     words = query.casefold().split()[:10]
-    return sa.and_(*(sa.func.casefold(document).contains(word, autoescape=True) for word in words))
+    return sa.and_(*(sa.func.casefold(search_document(Challenge.__table__.c)).contains(word, autoescape=True)
+                     for word in words))
 
 
 def public_challenges(filters: ChallengeFilters, now: datetime) -> sa.Select:
     """Published and later challenges matching the filters, sorted; the caller paginates."""
-    stmt = sa.select(Challenge).where(Challenge.status.in_(sorted(PUBLIC_STATUSES)), Challenge.published_at.is_not(None))
+    stmt = sa.select(Challenge).where(Challenge.status.not_in(NOT_PUBLIC_STATUSES), Challenge.published_at.is_not(None))
     if filters.q.strip():
-        stmt = stmt.where(_text_match(filters.q.strip()))
+        stmt = stmt.where(text_match(filters.q.strip()))
     if filters.status == "open":
         stmt = stmt.where(Challenge.status == S.PUBLISHED, Challenge.proposal_deadline > now)
     elif filters.status == "closed":
@@ -466,6 +487,61 @@ def unanswered_counts(challenge_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+def challenge_for_page(challenge_id: int, user: User) -> tuple[Challenge, bool] | None:
+    """The challenge with what its page shows, and whether `user` follows it: one query for the challenge, its
+    authority, cluster, CPV codes and partners (joined: a handful of rows) and the follow, one each for the criteria
+    and the attachments."""
+    following = (sa.exists().where(Follow.challenge_id == Challenge.id, Follow.user_id == user.id)
+                 if user.is_authenticated else sa.false())
+    stmt = (sa.select(Challenge, following.label("following")).where(Challenge.id == challenge_id)
+            .options(sa.orm.joinedload(Challenge.cpv_codes), sa.orm.joinedload(Challenge.partners),
+                     sa.orm.selectinload(Challenge.attachments)))
+    row = db.session.execute(stmt).unique().one_or_none()
+    return None if row is None else (row[0], bool(row[1]))
+
+
+# The public part of a challenge's status history: why it was cancelled or not awarded. Only a challenge now in one of
+# these states (archived: after its decision) can have passed through them.
+PUBLIC_HISTORY = (S.CANCELLED, S.NO_AWARD)
+MAY_HAVE_PUBLIC_HISTORY = (S.CANCELLED, S.NO_AWARD, S.ARCHIVED)
+
+
+def status_history(challenge: Challenge, moderation: bool) -> list[StatusChange]:
+    """Every move of the challenge for its owners and moderators (`moderation`); for everyone else the public ones,
+    read only when the challenge can have any."""
+    if not moderation and challenge.status not in MAY_HAVE_PUBLIC_HISTORY:
+        return []
+    history = db.session.scalars(
+        sa.select(StatusChange).where(StatusChange.challenge_id == challenge.id).order_by(StatusChange.at)).all()
+    return list(history) if moderation else [change for change in history if change.to_status in PUBLIC_HISTORY]
+
+
+@dataclass
+class PageQuestions:
+    answers: list[Question]  # published, for everyone
+    unanswered: list[Question]  # for the owners and the cluster
+    own: list[Question]  # the viewer's organisation's, answered or not: only it sees that they were its own
+
+
+def page_questions(challenge: Challenge, user: User, with_unanswered: bool) -> PageQuestions:
+    """The questions the challenge page shows `user`, in one query."""
+    own_organisation = user.organisation_id if user.is_authenticated else None
+    shown = [Question.answered_at.is_not(None)]
+    if with_unanswered:
+        shown.append(Question.answered_at.is_(None))
+    if own_organisation is not None:
+        shown.append(Question.asker_organisation_id == own_organisation)
+    questions = db.session.scalars(
+        sa.select(Question).where(Question.challenge_id == challenge.id, sa.or_(*shown)).order_by(Question.id)).all()
+    answered = [q for q in questions if q.answered_at is not None]
+    return PageQuestions(
+        answers=sorted(answered, key=lambda q: q.answered_at),
+        unanswered=sorted((q for q in questions if q.answered_at is None), key=lambda q: q.asked_at) if with_unanswered else [],
+        own=sorted((q for q in questions if q.asker_organisation_id == own_organisation), key=lambda q: q.asked_at)
+        if own_organisation is not None else [],
+    )
+
+
 def unanswered_questions(challenge: Challenge) -> list[Question]:
     return list(db.session.scalars(
         sa.select(Question).where(Question.challenge_id == challenge.id, Question.answered_at.is_(None)).order_by(Question.asked_at)
@@ -475,12 +551,4 @@ def unanswered_questions(challenge: Challenge) -> list[Question]:
 def published_answers(challenge: Challenge) -> list[Question]:
     return list(db.session.scalars(
         sa.select(Question).where(Question.challenge_id == challenge.id, Question.answered_at.is_not(None)).order_by(Question.answered_at)
-    ))
-
-
-def own_questions(user: User, challenge: Challenge) -> list[Question]:
-    """The questions the user's organisation asked, answered or not: only it sees that they were its own."""
-    return list(db.session.scalars(
-        sa.select(Question).where(Question.challenge_id == challenge.id,
-                                  Question.asker_organisation_id == user.organisation_id).order_by(Question.asked_at)
     ))

@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 
 from ppi.challenges import cpv, labels, permissions, services
 from ppi.challenges.forms import AnswerForm, AttachmentForm, ChallengeForm, FilterForm, QuestionForm, TransitionForm
-from ppi.challenges.models import Challenge, ChallengeAttachment, PublicChange, Question, StatusChange
+from ppi.challenges.models import Challenge, ChallengeAttachment, PublicChange, Question
 from ppi.challenges.workflow import ChallengeStatus, needs_reason
 from ppi.core.errors import DomainError
 from ppi.core.files import file_response
 from ppi.core.forms import EmptyForm
+from ppi.core.paging import paginate
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
@@ -36,7 +37,7 @@ def _challenge_or_404(challenge_id: int) -> Challenge:
 
 
 def _filter_form() -> FilterForm:
-    authorities = services.verified_authorities()
+    authorities = services.authority_choices()
     form = FilterForm(request.args, authorities=authorities)
     form.validate()
     return form
@@ -45,8 +46,8 @@ def _filter_form() -> FilterForm:
 @bp.get("/")
 def index():
     form = _filter_form()
-    page = db.paginate(services.public_challenges(form.filters(), utcnow()), page=_page(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    stmt = services.public_challenges(form.filters(), utcnow()).options(*services.CARD_LOADING)
+    page = paginate(stmt, _page(), current_app.config["PAGE_SIZE"])
     return render_template("challenges/list.html", form=form, page=page)
 
 
@@ -128,35 +129,36 @@ def edit(challenge_id: int):
 
 @bp.get("/<int:challenge_id>")
 def detail(challenge_id: int):
-    challenge = _challenge_or_404(challenge_id)
-    return _render_detail(challenge)
+    loaded = services.challenge_for_page(challenge_id, current_user)
+    if loaded is None or not permissions.can_view_challenge(current_user, loaded[0]):
+        abort(404)  # drafts are not public: do not reveal that they exist
+    challenge, following = loaded
+    return _render_detail(challenge, following=following)
 
 
-def _render_detail(challenge: Challenge, *, transition_form=None, question_form=None, answer_forms=None,
-                   attachment_form=None, failed_target=None, status: int = 200):
+def _render_detail(challenge: Challenge, *, following: bool | None = None, transition_form=None, question_form=None,
+                   answer_forms=None, attachment_form=None, failed_target=None, status: int = 200):
     now = utcnow()
-    history = db.session.scalars(
-        sa.select(StatusChange).where(StatusChange.challenge_id == challenge.id).order_by(StatusChange.at)
-    ).all()
     public_changes = db.session.scalars(
         sa.select(PublicChange).where(PublicChange.challenge_id == challenge.id).order_by(PublicChange.at)
     ).all()
     partners = [p.organisation for p in challenge.partners]
     can_see_moderation = permissions.is_owner(current_user, challenge) or permissions.is_moderator(current_user, challenge)
-    unanswered = services.unanswered_questions(challenge) if permissions.can_see_unanswered(current_user, challenge) else []
+    questions = services.page_questions(challenge, current_user, permissions.can_see_unanswered(current_user, challenge))
     page = render_template(
         "challenges/detail.html",
         challenge=challenge, effective=challenge.status_at(now), now=now, partners=partners,
-        history=history if can_see_moderation else [s for s in history if s.to_status in (ChallengeStatus.CANCELLED, ChallengeStatus.NO_AWARD)],
-        public_changes=public_changes, answers=services.published_answers(challenge), unanswered=unanswered,
-        own_questions=services.own_questions(current_user, challenge) if current_user.is_authenticated else [],
+        history=services.status_history(challenge, can_see_moderation),
+        public_changes=public_changes, answers=questions.answers, unanswered=questions.unanswered,
+        own_questions=questions.own,
         brand_warnings=services.brand_warnings(challenge) if can_see_moderation else [],
         allowed=permissions.allowed_transitions(current_user, challenge, now),
-        needs_reason=needs_reason, following=services.is_following(current_user, challenge),
+        needs_reason=needs_reason,
+        following=services.is_following(current_user, challenge) if following is None else following,
         attachments=challenge.attachments,
         transition_form=transition_form or TransitionForm(), failed_target=failed_target,
         question_form=question_form or QuestionForm(),
-        answer_forms=answer_forms or {q.id: AnswerForm(prefix=f"q{q.id}") for q in unanswered},
+        answer_forms=answer_forms or {q.id: AnswerForm(prefix=f"q{q.id}") for q in questions.unanswered},
         attachment_form=attachment_form or AttachmentForm(), button_form=EmptyForm(),
     )
     return page, status

@@ -31,7 +31,7 @@ from ppi.core.geo import country_names
 from ppi.core.timeutil import as_utc, utcnow
 from ppi.extensions import db
 from ppi.procurement.directive import ART_26_4_GROUNDS, ART_32_GROUNDS, OCDS_CATEGORY, PROCEDURES, Procedure
-from ppi.procurement.models import CaseStatusChange, ProcurementCase, Tenderer
+from ppi.procurement.models import CasePilot, CaseStatusChange, ProcurementCase, Tenderer
 from ppi.procurement.workflow import CaseStatus
 
 C = CaseStatus
@@ -82,10 +82,18 @@ def ocid(prefix: str, case: ProcurementCase) -> str:
 
 # ---- loading (a bounded number of queries, whatever the number of cases) ---------------------------
 
+# What a package reads of a case's challenge and pilots: their ids and titles, not their own collections (a pilot's
+# milestones, criteria, sites and groups, a challenge's CPV codes, criteria and partners: seven queries more).
+PACKAGE_LOADING = (
+    selectinload(ProcurementCase.challenge).lazyload("*"),
+    selectinload(ProcurementCase.pilots).joinedload(CasePilot.pilot).lazyload("*"),
+)
+
+
 def public_cases_query() -> sa.Select:
     """Every public case (published or further, cancelled ones included), oldest first: for paging."""
     return (sa.select(ProcurementCase).where(ProcurementCase.was_published.is_(True))
-            .options(selectinload(ProcurementCase.challenge)).order_by(ProcurementCase.id))
+            .options(*PACKAGE_LOADING).order_by(ProcurementCase.id))
 
 
 def public_cases() -> list[ProcurementCase]:

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import ClusterMembership, Organisation, OrganisationKind, User
@@ -23,7 +24,7 @@ from ppi.challenges.signals import public_change_audience
 from ppi.challenges.workflow import ChallengeStatus
 from ppi.core import audit
 from ppi.core.errors import Conflict, DomainError, PermissionDenied
-from ppi.core.files import store_upload
+from ppi.core.files import intact_bytes, store_upload
 from ppi.core.models import StoredFile
 from ppi.core.notify import notify
 from ppi.core.timeutil import arrival_time, utcnow
@@ -79,6 +80,13 @@ FIELDS = list(ProposalData.__dataclass_fields__)
 
 def proposal_of(company_id: int, challenge_id: int) -> Proposal | None:
     return db.session.scalar(sa.select(Proposal).where(Proposal.company_id == company_id, Proposal.challenge_id == challenge_id))
+
+
+def proposal_on_page(company_id: int, challenge_id: int) -> sa.Row | None:
+    """The id and status of the company's proposal, for the challenge page: one row, none of the proposal's
+    relationships (which `proposal_of` loads, five queries more)."""
+    return db.session.execute(sa.select(Proposal.id, Proposal.status).where(
+        Proposal.company_id == company_id, Proposal.challenge_id == challenge_id)).one_or_none()
 
 
 def create_proposal(actor: User, challenge: Challenge, data: ProposalData, now: datetime | None = None) -> Proposal:
@@ -270,11 +278,11 @@ def version_files(version: ProposalVersion) -> list[VersionFile]:
 def verify(version: ProposalVersion) -> list[str]:
     """Recompute the receipt from what is stored now; the problems found (empty: it verifies)."""
     recorded = {a["sha256"] for a in version.content.get("attachments", [])}
-    stored = db.session.execute(
-        sa.select(StoredFile.sha256, StoredFile.data).join(VersionFile, VersionFile.file_id == StoredFile.id)
-        .where(VersionFile.version_id == version.id)
+    stored = db.session.scalars(
+        sa.select(StoredFile).join(VersionFile, VersionFile.file_id == StoredFile.id)
+        .where(VersionFile.version_id == version.id).options(undefer(StoredFile.data))
     ).all()
-    files = {sha: data for sha, data in stored if sha in recorded}
+    files = {file.sha256: intact_bytes(file) for file in stored if file.sha256 in recorded}
     return receipts.verification_problems(version.content, version.digest, files)
 
 
@@ -330,6 +338,14 @@ def panel_member(challenge: Challenge, user: User) -> PanelMember | None:
     if not user.is_authenticated:
         return None
     return db.session.scalar(sa.select(PanelMember).where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id))
+
+
+def sits_on_panel(challenge: Challenge, user: User) -> bool:
+    """Whether `user` is on the challenge's evaluation panel. Only its owners' and its cluster's people can be
+    (`panel_candidates`): for anyone else this costs no query."""
+    if not user.is_authenticated or user.organisation_id not in (*challenge.owner_ids, challenge.cluster_id):
+        return False
+    return panel_member(challenge, user) is not None
 
 
 def panel_candidates(challenge: Challenge) -> list[User]:

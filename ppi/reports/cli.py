@@ -4,12 +4,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 
 from ppi.core.cli import ppi_cli
 from ppi.core.timeutil import utcnow
-from ppi.reports import exports, indicators
+from ppi.reports import cache, exports, indicators
 from ppi.reports.catalogue import Audience
 from ppi.reports.indicators import GRANULARITIES, Filters, Scope
+from ppi.reports.views import render_figures
 
 
 @ppi_cli.command("report")
@@ -42,3 +44,14 @@ def report(date_from, date_to, fmt, out: Path, audience: str, organisation: int 
     about = exports.about(filters, scope, now, current_app.config["PPI_OPEN_DATA_LICENCE"])
     out.write_bytes(exports.workbook(fmt, frames, about))
     click.echo(f"wrote {len(frames)} tables to {out}")
+
+
+@ppi_cli.command("refresh-indicators")
+def refresh_indicators() -> None:
+    """Compute the unfiltered public indicators in every language and store them for every server (run it more often
+    than PPI_INDICATORS_CACHE_SECONDS, e.g. from a timer, and no visitor of /indicators/ waits for them)."""
+    now = utcnow()
+    for locale in current_app.config["LANGUAGES"]:
+        with current_app.test_request_context("/indicators/"), force_locale(locale):
+            cache.refresh(Filters(), Scope(Audience.PUBLIC), now, lambda frames: render_figures(frames, Audience.PUBLIC, {}))
+    click.echo(f"computed the public indicators in {len(current_app.config['LANGUAGES'])} languages")

@@ -6,9 +6,9 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from ppi.accounts.models import OrganisationKind
-from ppi.accounts.services import verified_organisations
+from ppi.accounts.services import verified_organisation_names
 from ppi.challenges import cpv
-from ppi.core.forms import PlausibleDate, choices
+from ppi.core.forms import LongSelectField, PlausibleDate, choices
 from ppi.reports.indicators import GRANULARITIES, Filters
 
 # The query-string keys of the filters, shared by the dashboard, the downloads and the API.
@@ -30,8 +30,8 @@ class IndicatorFilterForm(FlaskForm):
                                                          ("year", _l("Year"))]), validators=[Optional()])
     region = StringField(_l("Region (NUTS)"), filters=[_upper],
                          validators=[Optional(), Regexp(r"^[A-Z]{2}[0-9A-Z]{0,3}$", message=_l("A NUTS code such as DK03 or AT12."))])
-    cluster = SelectField(_l("Cluster"), validators=[Optional()])
-    authority = SelectField(_l("Authority"), validators=[Optional()])
+    cluster = LongSelectField(_l("Cluster"), validators=[Optional()])
+    authority = LongSelectField(_l("Authority"), validators=[Optional()])
     cpv_division = SelectField(_l("CPV division"), validators=[Optional()])
 
     def __init__(self, args: MultiDict, *, clusters=(), authorities=()):
@@ -70,8 +70,8 @@ class IndicatorFilterForm(FlaskForm):
 
 def filter_form(args: MultiDict) -> IndicatorFilterForm:
     """The filter form read from query arguments and validated, with the organisations it offers."""
-    form = IndicatorFilterForm(args, clusters=verified_organisations(OrganisationKind.CLUSTER),
-                               authorities=verified_organisations(OrganisationKind.PUBLIC_AUTHORITY))
+    form = IndicatorFilterForm(args, clusters=verified_organisation_names(OrganisationKind.CLUSTER),
+                               authorities=verified_organisation_names(OrganisationKind.PUBLIC_AUTHORITY))
     form.validate()
     return form
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from ppi.accounts.models import Organisation
@@ -659,7 +659,7 @@ def _route_label(route: str) -> str:
     if route == "not_chosen":
         return str(_l("Not chosen yet"))
     facts = PROCEDURES[Procedure(route)]
-    return f"{facts.name} ({facts.article})"
+    return f"{gettext(facts.name)} ({facts.article})"
 
 _BUILDERS: dict[str, Callable[[Filters, Scope, datetime], pd.DataFrame]] = {
     "pipeline": _pipeline,

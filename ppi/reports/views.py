@@ -4,11 +4,12 @@ import json
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ppi.core.files import download
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
-from ppi.reports import charts, exports, indicators, opendata, permissions
+from ppi.reports import cache, charts, exports, indicators, opendata, permissions
 from ppi.reports.catalogue import TABLES, Audience
 from ppi.reports.forms import filter_form
 from ppi.reports.opendata import CHALLENGE_FIELDS
@@ -47,12 +48,19 @@ def _scope(audience: str) -> indicators.Scope:
 def dashboard(audience: str = "public"):
     scope = _scope(audience)
     form = filter_form(request.args)
-    now = utcnow()
-    frames = exports.compute(form.filters(), scope, now)
+    args = form.query_args()
+    shown = cache.figures(form.filters(), scope, utcnow(), lambda frames: render_figures(frames, scope.audience, args))
+    return render_template("reports/dashboard.html", audience=scope.audience, form=form, figures=Markup(shown.html),
+                           section_titles=[title for title, _names in SECTIONS], args=args,
+                           own=permissions.own_audience(current_user), computed_at=shown.computed_at)
+
+
+def render_figures(frames: dict, audience: Audience, args: dict[str, str]) -> str:
+    """Every table of `frames` with its chart and downloads, by section: the part of the dashboard shown from the cache
+    (`ppi.reports.cache`), so it depends on nothing but the figures, the audience, the filters and the language."""
     sections = [(title, [(name, TABLES[name], frames[name], charts.chart_for(name, frames[name]))
-                       for name in names if name in frames]) for title, names in SECTIONS]
-    return render_template("reports/dashboard.html", audience=scope.audience, form=form, sections=sections,
-                           args=form.query_args(), own=permissions.own_audience(current_user))
+                         for name in names if name in frames]) for title, names in SECTIONS]
+    return render_template("reports/_figures.html", sections=sections, audience=audience, args=args)
 
 
 @bp.get(f"/indicators/<{AUDIENCES}:audience>/tables/<name>.<any(csv, xlsx):fmt>")

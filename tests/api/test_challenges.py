@@ -1,6 +1,7 @@
 """The challenges of the JSON API: the web list's filters with the same results, pagination and its links,
 nothing that is not public (drafts, challenges in moderation, people), invalid parameters refused (400) or
 clamped, never a 500, and a number of queries that does not grow with the page."""
+import hashlib
 import json
 import re
 from datetime import timedelta
@@ -126,8 +127,9 @@ def test_the_detail_adds_the_texts_criteria_documents_changes_and_answers_but_no
         question = challenge_services.ask_question(asker, challenge, "Is there Wi-Fi in the rooms of Quentin's home?")
         challenge_services.answer_question(author, question, "Yes, in every room.", "Is there Wi-Fi?")
         unanswered = challenge_services.ask_question(asker, challenge, "Can we visit at night?")
-        stored = StoredFile(filename="astrid-notes.pdf", content_type="application/pdf", size=9, sha256="0" * 64,
-                            data=b"%PDF-1.4\n%")
+        notes = b"%PDF-1.4\n%"
+        stored = StoredFile(filename="astrid-notes.pdf", content_type="application/pdf", size=len(notes),
+                            sha256=hashlib.sha256(notes).hexdigest(), data=notes)
         db.session.add(ChallengeAttachment(challenge_id=challenge_id, file=stored, title="Floor plan"))
         db.session.add(PublicChange(challenge_id=challenge_id, fields=["proposal_deadline"], note="Two weeks more."))
         db.session.add(StatusChange(challenge_id=challenge_id, from_status=S.IN_MODERATION, to_status=S.PUBLISHED,
@@ -145,7 +147,7 @@ def test_the_detail_adds_the_texts_criteria_documents_changes_and_answers_but_no
                                 {"name": "Usability", "description": None, "weight": 40}]
     [answer] = body["answers"]  # the reworded question, never the unanswered one
     assert (answer["question"], answer["answer"]) == ("Is there Wi-Fi?", "Yes, in every room.")
-    assert body["documents"] == [{"title": "Floor plan", "content_type": "application/pdf", "size": 9,
+    assert body["documents"] == [{"title": "Floor plan", "content_type": "application/pdf", "size": 10,
                                   "url": f"http://localhost/challenges/{challenge_id}/attachments/{attachment_id}"}]
     assert client.get(body["documents"][0]["url"]).status_code == 200
     [change] = body["changes"]
@@ -175,7 +177,7 @@ def test_pages_and_their_links_keep_the_filters(app, client, world):
         add_challenge(world, title="Something else", cpv_codes=("48000000",))
     args = {"cpv": "33", "sort": "deadline", "per_page": "2"}
     first = get_json(client, f"{API}/challenges", **args)
-    assert first["meta"] == {"page": 1, "per_page": 2, "total": 5}
+    assert first["meta"] == {"page": 1, "per_page": 2, "total": 5, "total_exact": True}
     assert [c["title"] for c in first["data"]] == ["Logistics challenge 0", "Logistics challenge 1"]
     links = first["links"]
     assert links["prev"] is None
@@ -220,7 +222,7 @@ def test_a_page_too_large_is_clamped(app, client, world):
         for number in range(3):
             add_challenge(world, title=f"Challenge {number}")
     body = get_json(client, f"{API}/challenges", per_page="10000")
-    assert body["meta"] == {"page": 1, "per_page": 100, "total": 3} and len(body["data"]) == 3
+    assert body["meta"] == {"page": 1, "per_page": 100, "total": 3, "total_exact": True} and len(body["data"]) == 3
     assert "per_page=100" in body["links"]["self"]
     assert get_json(client, f"{API}/challenges", page="99999999")["meta"]["page"] == 100_000
     assert get_json(client, f"{API}/challenges", page="", per_page="", status="")["meta"]["page"] == 1  # empty: defaults
