@@ -158,3 +158,14 @@ def test_the_env_example_names_every_setting():
     assert {"SECRET_KEY", "DATABASE_URL", "PPI_CONFIG", "MAIL_USE_TLS", "WEB_CONCURRENCY"} <= wanted
     assert not wanted - listed, "add these to deploy/ppi.env.example"
     assert not listed - wanted, "deploy/ppi.env.example names variables nothing reads"
+
+
+def test_every_timer_starts_a_service_that_runs_a_real_command():
+    """Each deploy/ppi-*.timer has its .service, and each service's `flask ppi …` is a command the app has."""
+    commands = set(create_app("testing").cli.commands["ppi"].commands)
+    timers = sorted((ROOT / "deploy").glob("ppi-*.timer"))
+    assert {"ppi-send-mail.timer", "ppi-refresh-indicators.timer"} <= {timer.name for timer in timers}
+    for timer in timers:
+        service = timer.with_suffix(".service").read_text()
+        command = re.search(r"^ExecStart=\S+/flask ppi ([a-z-]+)$", service, re.MULTILINE)
+        assert command and command.group(1) in commands, timer.name

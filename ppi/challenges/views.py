@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from ppi.challenges import cpv, labels, permissions, services
 from ppi.challenges.forms import AnswerForm, AttachmentForm, ChallengeForm, FilterForm, QuestionForm, TransitionForm
@@ -36,16 +37,20 @@ def _challenge_or_404(challenge_id: int) -> Challenge:
     return challenge
 
 
-def _filter_form() -> FilterForm:
-    authorities = services.authority_choices()
-    form = FilterForm(request.args, authorities=authorities)
+def _filter_form(default_status: str = "") -> FilterForm:
+    """The filters from the URL; a URL without any (the first visit) gets `default_status`. Submitting the form
+    always sends the status, so choosing "Any" shows every status."""
+    args = request.args
+    if default_status and not args.keys() - {"page"}:
+        args = MultiDict([*args.items(multi=True), ("status", default_status)])
+    form = FilterForm(args, authorities=services.authority_choices())
     form.validate()
     return form
 
 
 @bp.get("/")
 def index():
-    form = _filter_form()
+    form = _filter_form(default_status="open")  # soonest deadline first, not the ones that closed years ago
     stmt = services.public_challenges(form.filters(), utcnow()).options(*services.CARD_LOADING)
     page = paginate(stmt, _page(), current_app.config["PAGE_SIZE"])
     return render_template("challenges/list.html", form=form, page=page)

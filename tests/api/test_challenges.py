@@ -50,7 +50,7 @@ def api_ids(client, query: str) -> list[int]:
 
 
 QUERIES = [
-    "", "status=", "status=open", "status=closed", "status=in_evaluation", "status=awarded", "cpv=33", "cpv=48",
+    "status=", "status=open", "status=closed", "status=in_evaluation", "status=awarded", "cpv=33", "cpv=48",
     "region=DK03", "region=dk03", "region=SE", "region=DK031", "status=open&region=DK", "q=nocturnal", "q=NOCTURNAL",
     "q=substitute+teachers", "q=thermography", "q=secret", "q=beds&region=DK", "sort=title", "sort=newest",
     "status=open&sort=title", "sort=deadline",
@@ -60,6 +60,11 @@ QUERIES = [
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_same_query_string_gives_the_same_challenges_as_the_web_list(client, seeded, query):
     assert api_ids(client, query) == web_ids(client, query)
+
+
+def test_without_filters_the_web_list_shows_the_open_challenges_and_the_api_every_public_one(client, seeded):
+    assert web_ids(client, "") == api_ids(client, "status=open") != api_ids(client, "")
+    assert api_ids(client, "") == web_ids(client, "status=")
 
 
 def test_the_filters_do_filter(client, seeded):
