@@ -40,4 +40,4 @@ def request_language() -> str | None:
 
 def language_name(code: str) -> str:
     """The name of the language `code` (ISO 639-1) in the viewer's language, e.g. "dansk", "Danish"."""
-    return Locale.parse(str(get_locale())).languages.get(code, code)
+    return (get_locale() or Locale("en")).languages.get(code, code)

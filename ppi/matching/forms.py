@@ -1,8 +1,7 @@
 """Forms for competence profiles, the cluster's consent, invitations and shares."""
 import re
 
-from babel import Locale
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -12,6 +11,7 @@ from ppi.challenges.forms import ChallengeForm, MultiCheckboxField
 from ppi.challenges.labels import EU_LANGUAGES
 from ppi.core.forms import choices, single_line
 from ppi.core.geo import NUTS_PATTERN, is_country
+from ppi.core.i18n import language_name
 from ppi.matching.labels import TRL_LABELS
 from ppi.matching.services import CompetenceData
 
@@ -70,8 +70,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        names = Locale.parse(str(get_locale())).languages
-        self.languages.choices = choices((code, names.get(code, code)) for code in EU_LANGUAGES)
+        self.languages.choices = choices((code, language_name(code)) for code in EU_LANGUAGES)
 
     def validate_markets(self, field):
         wrong = [code for code in _items(field.data.upper() if field.data else "")
