@@ -461,6 +461,21 @@ def visible_invitations(user: User, challenge: Challenge) -> list[ChallengeInvit
     return [i for i in every if user.organisation_id in (i.cluster_id, i.company_id)]
 
 
+def challenge_panel(user: User, challenge: Challenge, now: datetime) -> dict:
+    """What the challenge page shows of matching to the signed-in user (nothing to anyone else): whether they may open
+    the suggestions, the invitations they may see, and the clusters it is shared with."""
+    if not user.is_authenticated:
+        return {}
+    shares = shares_of(challenge)
+    shared_ids = {share.cluster_id for share in shares}
+    return {
+        "suggestions": permissions.can_see_suggestions(user, challenge, now, shared_ids),
+        "invitations": visible_invitations(user, challenge),
+        "shares": shares if permissions.can_see_invitation_log(user, challenge) or user.organisation_id in shared_ids
+        else [],
+    }
+
+
 def invite(actor: User, challenge: Challenge, company_id: int, now: datetime | None = None) -> ChallengeInvitation:
     """Ask a member company to look at the challenge: the same short message for everyone, no proposal content.
     Before publication the company is told when the challenge is published."""

@@ -27,17 +27,7 @@ def matching_context():
 
 
 def challenge_panel(challenge: Challenge) -> dict:
-    """What the challenge page shows of matching to the signed-in user (nothing to anyone else)."""
-    if not current_user.is_authenticated:
-        return {}
-    shares = services.shares_of(challenge)
-    shared_ids = {share.cluster_id for share in shares}
-    return {
-        "suggestions": permissions.can_see_suggestions(current_user, challenge, utcnow(), shared_ids),
-        "invitations": services.visible_invitations(current_user, challenge),
-        "shares": shares if permissions.can_see_invitation_log(current_user, challenge) or
-        current_user.organisation_id in shared_ids else [],
-    }
+    return services.challenge_panel(current_user, challenge, utcnow())
 
 
 # ---- competence profiles ---------------------------------------------------------------------------------------
