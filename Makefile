@@ -64,9 +64,11 @@ bench-matching: install
 # $${PPI_BENCH_CACHE:-/tmp/ppi-bench-cache}); PostgreSQL too when DATABASE_URL names a database containing "bench".
 # wrk: `apt-get install -y wrk` (without it a slower Python load generator stands in). Figures in
 # bench/results/pages-<backend>.json. BENCH_ARGS="--sizes 1000,10000 --seconds 2" for a quick run.
+# Then the matching benchmark (bench-matching above) with MATCHING_ARGS; MATCHING_ARGS="--companies 1000" for a quick one.
 bench: install
 	@command -v wrk >/dev/null || echo "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu), or the Python load generator stands in"
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+	$(BIN)/python bench/matching.py $(MATCHING_ARGS)
 
 # Extract the translatable strings into ppi/translations/messages.pot (not committed: it is made from the code).
 # Keywords besides the defaults (_, gettext, ngettext, N_ …): _l / lazy_gettext for strings of forms and labels.
