@@ -3,6 +3,7 @@ configuration. Files are stored in the database, or in PPI_UPLOAD_DIR when it is
 only through a view that checks permission, and only when their bytes are the ones recorded."""
 import hashlib
 import io
+import logging
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,10 +20,19 @@ from ppi.core.storage import FileProblem, FileStore
 from ppi.extensions import db
 
 
+log = logging.getLogger(__name__)
+
+
 class FileUnavailable(DomainError):
     """A stored file's bytes are missing or damaged: nothing is served."""
 
     status_code = 410
+
+
+class StorageUnavailable(DomainError):
+    """The upload directory refused the bytes (disk full, permissions): the form says so and keeps what was typed."""
+
+    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -98,9 +108,15 @@ def store_upload(upload: FileStorage, uploaded_by_id: int | None) -> StoredFile:
         raise DomainError(_("This kind of file is not accepted. Accepted: %(kinds)s.", kinds=accepted_labels()))
     stem = secure_filename(upload.filename or "").rsplit(".", 1)[0][:200] or "attachment"
     sha256 = hashlib.sha256(content).hexdigest()
+    try:
+        kept = attachment_store().keep(content, sha256)  # a file is complete before its row
+    except OSError as error:
+        log.error("an upload of %d bytes could not be stored: %s", len(content), error)
+        raise StorageUnavailable(_("The file could not be stored just now: the server's storage is not available. "
+                                   "Please try again later.")) from None
     stored = StoredFile(
         filename=f"{stem}.{kind.extension}", content_type=kind.content_type, size=len(content), sha256=sha256,
-        uploaded_by_id=uploaded_by_id, **attachment_store().keep(content, sha256),  # a file is complete before its row
+        uploaded_by_id=uploaded_by_id, **kept,
     )
     db.session.add(stored)
     return stored

@@ -3,6 +3,7 @@
 The catalogues are ppi/translations/<language>/LC_MESSAGES/messages.po, compiled to .mo by `make install`
 (README, Languages).
 """
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -21,8 +22,14 @@ def N_(message: str) -> str:
 
 def has_compiled_catalogue(language: str) -> bool:
     """Whether a compiled catalogue of `language` is in one of Flask-Babel's translation directories."""
-    return any((Path(directory) / language / "LC_MESSAGES" / "messages.mo").is_file()
-               for directory in get_babel().translation_directories)
+    return _catalogue_compiled(language, tuple(get_babel().translation_directories))
+
+
+@cache
+def _catalogue_compiled(language: str, directories: tuple[str, ...]) -> bool:
+    """Asked on every page: looked up on disk once per process, since catalogues are compiled before the app starts
+    (`make install`, a deploy) and Flask-Babel itself loads each one once."""
+    return any((Path(directory) / language / "LC_MESSAGES" / "messages.mo").is_file() for directory in directories)
 
 
 def content_language() -> str:

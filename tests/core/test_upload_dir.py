@@ -20,7 +20,7 @@ from ppi.core.models import StoredFile
 from ppi.extensions import db
 from ppi.proposals import services
 from ppi.proposals.models import ProposalAttachment, ProposalVersion
-from tests.challenges.helpers import pdf_bytes, png_bytes
+from tests.challenges.helpers import field_error, pdf_bytes, png_bytes
 from tests.conftest import add_challenge, build_world
 from tests.core.test_backup import migrate, refused, run_ok, url_of
 from tests.core.test_health import SCRIPTS
@@ -364,3 +364,23 @@ def test_backup_refuses_an_attachment_whose_file_is_missing(databases, tmp_path)
     assert not (tmp_path / "b.zip").exists()
     with_upload_dir(source, None)
     refused(source, "backup", str(tmp_path / "b.zip"), match="none is configured (PPI_UPLOAD_DIR)")
+
+
+def test_a_full_disk_refuses_the_upload_next_to_the_file_field_and_keeps_the_title(app, proposal, tmp_path,
+                                                                                   monkeypatch, caplog):
+    company, proposal_id = proposal
+    monkeypatch.setitem(app.config, "PPI_UPLOAD_DIR", str(tmp_path / "uploads"))
+
+    def disk_full(self, content, sha256):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.UploadDirectory, "write", disk_full)
+    with caplog.at_level(logging.ERROR, logger="ppi.core.files"):
+        response = upload(company, proposal_id, PLAN, "plan.pdf", title="Site plan, ward 3")
+    assert response.status_code == 503  # the form again, with what was typed
+    page = response.get_data(as_text=True)
+    assert "the server&#39;s storage is not available" in field_error(page, "file")
+    assert 'value="Site plan, ward 3"' in page
+    assert "No space left on device" in caplog.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
