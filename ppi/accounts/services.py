@@ -115,12 +115,13 @@ def _new_user(data: AccountData, organisation: Organisation | None, role: OrgRol
     return user
 
 
-def _mail(to: User | str, subject: Any, template: str, **context: Any) -> None:
-    """Queue a message in the recipient's language (the platform's default for an address alone).
+def _mail(to: User | str, subject: Any, template: str, *, language: str | None = None, **context: Any) -> None:
+    """Queue a message in the recipient's language; for an address alone, in `language` (the best guess the caller
+    has) or else the platform's default.
 
     `subject` is a lazy string, so that it too is translated into that language.
     """
-    address, locale = (to.email, to.locale) if isinstance(to, User) else (to, None)
+    address, locale = (to.email, to.locale) if isinstance(to, User) else (to, language)
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(template, external_url=external_url, **context)
         queue_mail(address, str(subject), body)
@@ -324,7 +325,8 @@ def create_invitation(actor: User, org: Organisation, email: str | None, role: O
     db.session.add(invitation)
     audit.record(actor, "invitation.created", invitation, organisation_id=org.id, after={"email": email, "role": role.value})
     if email:
-        _mail(email, _l("%(name)s invites you to PPI", name=org.name), "mail/invitation.txt", org=org, inviter=actor, token=token, invitation=invitation)
+        _mail(email, _l("%(name)s invites you to PPI", name=org.name), "mail/invitation.txt",
+              language=actor.locale, org=org, inviter=actor, token=token, invitation=invitation)  # a colleague's language
     return invitation, token
 
 

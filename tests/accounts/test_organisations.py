@@ -55,6 +55,16 @@ def test_invitation_for_an_address_is_mailed_and_bound_to_it(app, world, client_
         assert db.session.scalar(sa.select(User.org_role).where(User.email == "named@company.test.org")) == OrgRole.ADMIN
 
 
+def test_an_invitation_to_an_address_is_written_in_the_inviters_language(app, world, client_as):
+    with app.app_context():
+        db.session.get(User, world.users["company_admin"]).locale = "da"
+        db.session.commit()
+    create_invitation(client_as("company_admin"), world.orgs["company"], email="kollega@company.test.org")
+    with app.app_context():
+        message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_address == "kollega@company.test.org"))
+        assert message.subject == "Test Company ApS inviterer dig til PPI"
+
+
 def test_expired_and_revoked_invitations_are_refused(app, world, client_as, client):
     admin = client_as("company_admin")
     expired = create_invitation(admin, world.orgs["company"])
