@@ -46,7 +46,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 COMPANIES = 100
-BEFORE = 50  # sent in the last second before the deadline; the others in the second after it
+BEFORE = 50  # sent in the last LEAD seconds before the deadline; the others in the second after it
+LEAD = 3.0
 DEADLINE_MESSAGE = "The proposal deadline has passed: the proposal can no longer change."
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # A draft's content, as the proposal form would store it.
@@ -191,10 +192,11 @@ def test_a_rush_of_submissions_around_the_deadline(served_app):
         with ThreadPoolExecutor(max_workers=10) as pool:
             list(pool.map(lambda c: _sign_in_and_open(c, port), companies))
 
-        # The deadline ~2 s ahead; then 50 sends spread over the second before it, 50 over the second after.
-        deadline_at = _set_deadline(app, challenge_id, seconds_ahead=2.0)
+        # The deadline ~4 s ahead; then 50 sends spread over the 3 s before it, 50 over the second after. (Over one
+        # second before, a loaded machine once answered none of them before the deadline.)
+        deadline_at = _set_deadline(app, challenge_id, seconds_ahead=LEAD + 1)
         deadline = deadline_at.timestamp()
-        slots = [deadline - 1 + (i + 0.5) / BEFORE for i in range(BEFORE)]
+        slots = [deadline - LEAD + (i + 0.5) * LEAD / BEFORE for i in range(BEFORE)]
         slots += [deadline + (i + 0.5) / (COMPANIES - BEFORE) for i in range(COMPANIES - BEFORE)]
         threads = [threading.Thread(target=_submit_at, args=(company, at)) for company, at in zip(companies, slots)]
         for thread in threads:
