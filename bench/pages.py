@@ -56,6 +56,7 @@ from flask import Flask  # noqa: E402
 
 from bench import loadgen  # noqa: E402
 from bench.data import PASSWORD, SEED, Size  # noqa: E402
+from bench.processes import children  # noqa: E402
 from bench.databases import (  # noqa: E402
     CACHE, SECRET_KEY, add_backend_arguments, bench_app, cached_postgresql, cached_sqlite, chosen_backends)
 from ppi.accounts.models import Organisation, OrganisationKind, OrgRole, User  # noqa: E402
@@ -233,22 +234,10 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not listen within {seconds} s; see {log}")
 
-    def worker_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:  # field 4: the parent's pid
-                    pids.append(int(entry.name))
-        return pids
-
     def peak_memory_mb(self) -> float | None:
         """The largest peak resident set (VmHWM) among the workers, in MiB (None where /proc has no such line)."""
         peaks = []
-        for pid in self.worker_pids():
+        for pid in children(self.process.pid):
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:

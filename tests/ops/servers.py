@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from bench.processes import children
 from ppi import ROOT
 from tests.conftest import POSTGRES_URL
 from tests.core.test_health import free_port
@@ -82,20 +83,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (read from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # ended meanwhile
-            continue
-        state_and_parent = text.rsplit(")", 1)[1].split()  # the command, in parentheses, may hold spaces
-        if int(state_and_parent[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
 
 
 def server_environment(database_url: str, home: Path, port: int, workers: int) -> dict[str, str]:
