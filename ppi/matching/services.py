@@ -28,6 +28,7 @@ from ppi.core.errors import Conflict, DomainError, PermissionDenied
 from ppi.core.geo import nuts_prefix
 from ppi.core.notify import notify
 from ppi.core.timeutil import utcnow
+from ppi.core.upsert import upsert
 from ppi.extensions import db
 from ppi.matching import permissions
 from ppi.matching.index import ChallengeCounts, IndexState, TextIndex, chunks
@@ -268,8 +269,7 @@ def refresh_documents(company_ids: list[int]) -> None:
             proposals[company_id].append(f"{title}. {summary}")
         rows = [_document_row(company_id, competences[company_id], profiles.get(company_id), proposals[company_id])
                 for company_id in chunk]
-        db.session.execute(sa.delete(MatchDocument).where(MatchDocument.organisation_id.in_(chunk)))
-        db.session.execute(sa.insert(MatchDocument), rows)
+        upsert(MatchDocument, rows, key=[MatchDocument.organisation_id])  # two edits at once cannot collide
 
 
 def _document_row(company_id: int, competences: list[Competence], profile: CompanyProfile | None,

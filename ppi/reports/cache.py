@@ -21,8 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ppi.core.upsert import upsert
 from ppi.extensions import db
 from ppi.reports import exports
 from ppi.reports.indicators import Filters, Scope
@@ -58,8 +58,7 @@ def refresh(filters: Filters, scope: Scope, now: datetime, render: Render) -> Fi
     """Compute and render the view, and store it for every server."""
     computed = Figures(render(exports.compute(filters, scope, now)), now)
     values = {"key": view_key(filters, scope), "computed_at": now, "refreshing_since": None, "html": computed.html}
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(CachedFigures)
-    db.session.execute(insert.values(values).on_conflict_do_update(index_elements=[CachedFigures.key], set_=values))
+    upsert(CachedFigures, [values], key=[CachedFigures.key])
     db.session.execute(sa.delete(CachedFigures).where(CachedFigures.computed_at < now - KEEP))
     db.session.commit()
     return computed

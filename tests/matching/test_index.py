@@ -1,4 +1,8 @@
 """The text index: derived from the match documents in the database, kept per process, refreshed row by row."""
+import threading
+import time
+
+import pytest
 import sqlalchemy as sa
 
 from ppi.extensions import db
@@ -82,3 +86,58 @@ def test_explanations_are_the_profile_words_that_weigh_most(app, world):
         explained = state.explain("Wayfinding for visitors of the new hospital", [world.orgs["company"]], limit=3)
     # "hospital" is in both profiles: it weighs less than the words only this one has (equal weights: alphabetical).
     assert explained == {world.orgs["company"]: ["visitor", "wayfinding", "hospital"]}
+
+
+def test_two_transactions_rewriting_one_companys_document_at_once_both_commit(app, backend, world):
+    """Two edits of one profile at the same moment (two servers): the second waits for the first and replaces its
+    document; with delete-then-insert it met the first's new row and failed."""
+    if backend != "postgresql":
+        pytest.skip("two open write transactions on one row: PostgreSQL (SQLite lets one writer at a time in)")
+    company = world.orgs["company"]
+    with app.app_context():
+        add_profile(company, FALL_SENSORS)
+    first_written, let_first_commit = threading.Event(), threading.Event()
+    failures, revisions = [], {}
+
+    def rewrite(name: str, before_commit=None) -> None:
+        with app.app_context():
+            try:
+                services.refresh_documents([company])
+                revisions[name] = db.session.scalar(sa.select(MatchDocument.revision)
+                                                    .where(MatchDocument.organisation_id == company))
+                if before_commit:
+                    before_commit()
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the test reports whatever the second writer met
+                failures.append(repr(error))
+                db.session.rollback()
+
+    def hold_the_row() -> None:
+        first_written.set()
+        let_first_commit.wait(timeout=10)
+
+    first = threading.Thread(target=rewrite, args=("first", hold_the_row))
+    first.start()
+    assert first_written.wait(timeout=10)
+    second = threading.Thread(target=rewrite, args=("second",))
+    second.start()
+    _wait_until_blocked_on_a_lock(app)
+    let_first_commit.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert failures == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(MatchDocument.revision)) == revisions["second"] != revisions["first"]
+
+
+def _wait_until_blocked_on_a_lock(app, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        while time.monotonic() < deadline:
+            waiting = db.session.scalar(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+            db.session.rollback()
+            if waiting:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second writer never waited for the first's row lock")
