@@ -126,6 +126,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from ppi.accounts.views import bp as accounts_bp
     from ppi.api.views import bp as api_bp
+    from ppi.cases.views import bp as cases_bp
     from ppi.challenges.views import bp as challenges_bp
     from ppi.core.health import bp as health_bp
     from ppi.main.views import bp as main_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pilots_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(procurement_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
 

@@ -1,8 +1,8 @@
 """`flask ppi demo`: a believable set of organisations, one user per role, a dozen challenges in every
 state of their lifecycle and the companies' proposals to them, with two challenges evaluated by their panel
-and awarded; the Health-Tech cluster's innovation pool; a running pilot funded from it and an earlier,
-reported one; and the authorities' procurement cases on five routes, one of them awarded to the pilot company
-after the Art 41 measures, loaded once.
+and awarded; the Health-Tech cluster's innovation pool; a running pilot funded from it, an earlier, reported
+one and one stopped early; the authorities' procurement cases on five routes, one of them awarded to the pilot
+company after the Art 41 measures; and the case library's summaries, loaded once.
 
 Everything is created through the services, so the demo has the audit trail and outbox that real use
 would leave. Running the command again changes nothing.
@@ -19,6 +19,8 @@ from flask import current_app
 from ppi.accounts import services
 from ppi.accounts.models import AuthorityType, Organisation, OrganisationKind, OrgRole, User
 from ppi.accounts.workflow import VerificationStatus
+from ppi.cases import services as case_services
+from ppi.cases.services import Source, SummaryTexts
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge, ContractKind, IprModel
 from ppi.challenges.permissions import DECISION_TARGETS
@@ -37,6 +39,7 @@ from ppi.pools.models import Pool
 from ppi.pools.services import PoolData
 from ppi.procurement import services as procurement_services
 from ppi.procurement.directive import ContractKind as CaseKind, Procedure
+from ppi.procurement.models import ProcurementCase
 from ppi.procurement.services import CaseData
 from ppi.procurement.workflow import CaseStatus
 from ppi.proposals import services as proposal_services
@@ -140,7 +143,7 @@ MEMBERSHIPS = [  # (company, cluster, accepted?)
 
 
 # --- challenges ---------------------------------------------------------------------------------
-# Fourteen challenges in every state of the lifecycle, each moved there through the services by the people
+# Fifteen challenges in every state of the lifecycle, each moved there through the services by the people
 # who would do it: authorities submit, evaluate, decide, cancel and archive; clusters publish or return;
 # companies draft, submit, resubmit and withdraw proposals; evaluators declare and score. Events run in
 # the order listed. Times are days from the moment the demo is loaded (negative: in the past), at a local
@@ -148,6 +151,7 @@ MEMBERSHIPS = [  # (company, cluster, accepted?)
 
 S = ChallengeStatus
 ODENSE, SONDERBORG = "Odense Municipality", "Sønderborg Municipality"
+WANDERING_AT_NIGHT = "Alerts when residents with dementia wander at night"
 HEALTH_TECH, DIGI = "Health-Tech Cluster South", "Digitalisation Cluster Denmark"
 
 
@@ -925,6 +929,58 @@ Two hours per member of staff on site, and a 10-minute video for substitutes."""
                 Move("eldercare@odense.example.org", S.ARCHIVED, -260)],
     ),
     DemoChallenge(
+        author="innovation@sonderborg.example.org", cluster=HEALTH_TECH, created=-425, deadlines=(-400, -385),
+        title=WANDERING_AT_NIGHT,
+        summary="Residents with dementia leave their rooms at night and sometimes the building. We looked for a way "
+                "to tell the night staff at once, without locking doors and without cameras.",
+        description="""In Sønderborg's dementia units one member of staff covers up to twelve residents at night. Some residents
+walk the corridors for hours, and a few times a year one leaves the building unnoticed.
+
+We needed:
+
+- an alert to the night staff's phone when a resident at risk leaves the room or the unit at night;
+- no locked doors and no cameras;
+- something the residents accept, and that the staff can set per resident;
+- data handled under the GDPR and stored in the EU.""",
+        expected_benefits="- residents found sooner, and never outside at night;\n- calmer nights for residents and staff.",
+        test_setting="The dementia unit of one care home: 14 residents and about 8 night and evening staff, for four "
+                     "months.",
+        test_users=8, pilot_budget="30000", contract_value="240000", kind=ContractKind.SUPPLIES,
+        cpv=["33195000", "33196100"], nuts="DK032", languages=["da", "de"], ipr=IprModel.COMPANY_LICENCE,
+        ipr_note=None,
+        criteria=[("Effect on finding residents at night", 50, ""), ("Acceptance by residents and staff", 30, ""),
+                  ("Price", 20, "")],
+        events=[Move("innovation@sonderborg.example.org", S.IN_MODERATION, -424),
+                Move("cluster@healthtech.example.org", S.PUBLISHED, -421),
+                Propose("bids@nordicdata.example.org", -398, ProposalData(
+                    title="Wandering alerts from a soft wristband on our indoor positioning network",
+                    summary="Residents at risk wear a soft wristband that knows which room and corridor they are in. "
+                            "The night staff's phone alerts when a resident leaves the room or heads for an outer door.",
+                    description="""- a wristband with a motion sensor, worn like a watch, battery life 3 weeks;
+- ceiling receivers in the unit's rooms, corridors and at the outer doors;
+- per resident, the staff choose which zones alert at night.""",
+                    trl=7,
+                    evidence="The positioning network runs in four Danish hospitals; the wristband has been worn by "
+                             "patients on two hospital wards.",
+                    test_users_needed=8, sites_needed=1, duration_weeks=16, pilot_price_eur=Decimal("29500"),
+                    equipment="20 wristbands and their chargers; 18 ceiling receivers.",
+                    data_access="Room numbers, and which residents the staff mark as at risk.",
+                    research_partners=None)),
+                Submit("bids@nordicdata.example.org", -390),
+                Move("innovation@sonderborg.example.org", S.IN_EVALUATION, -384),
+                Panel("innovation@sonderborg.example.org", "innovation@sonderborg.example.org", -383),
+                Scores("innovation@sonderborg.example.org", -380, {
+                    "NordicData A/S": [
+                        (7, "Zones per resident and alerts at the outer doors are what we asked for."),
+                        (5, "A wristband must be worn: the pilot must show whether our residents accept it."),
+                        (8, "Within the pilot budget.")]}),
+                Move("innovation@sonderborg.example.org", S.AWARDED, -376,
+                     "NordicData A/S is selected for the pilot: the only proposal, and it meets the need if the "
+                     "residents accept the wristband, which the pilot will show.",
+                     selected=("NordicData A/S",)),
+                Move("innovation@sonderborg.example.org", S.ARCHIVED, -200)],
+    ),
+    DemoChallenge(
         author="innovation@sonderborg.example.org", cluster=DIGI, created=-40, deadlines=(5, 25),
         title="Climate-friendly school transport for pupils with special needs",
         summary="About 300 pupils are driven to special schools every day in taxis and minibuses. We wanted to "
@@ -1096,8 +1152,8 @@ We need tools that:
 
 
 # --- the innovation pool and the pilots -------------------------------------------------------------
-# The Health-Tech cluster's pool, and the pilots opened by the two awarded challenges: one running now, with
-# a grant from the pool, and an earlier one that is reported. The plan is written first; the events
+# The Health-Tech cluster's pool, and the pilots opened by the three awarded challenges: one running now, with
+# a grant from the pool, an earlier one that is reported, and one stopped early (a failed pilot). The plan is written first; the events
 # then run in the order listed, on days from the load like the challenges'. Test users are numbered in the
 # order they are enrolled; their feedback links are not kept (the cluster or the authority issues a new link
 # from the pilot page).
@@ -1455,6 +1511,75 @@ safely with the FloorLift robot, and how much sooner than today.
                     "homes; this report is part of the tender documents."),
         ],
     ),
+    DemoPilot(
+        challenge=WANDERING_AT_NIGHT, planner="bids@nordicdata.example.org",
+        title="Wandering alerts with wristbands in the dementia unit of Ahlmannsparken care home",
+        objectives="""Find out whether wristbands on the care home's positioning network tell the night staff in time when a
+resident at risk leaves the room or heads for an outer door, and whether the residents accept wearing them.
+
+- residents noticed within 5 minutes of leaving their room at night, from the staff's night log;
+- the share of nights the wristband is worn until the morning;
+- the staff's view of the alerts: the System Usability Scale and a rating of the alerts.""",
+        days=(-345, -225), budget="29500",
+        funding_split="Sønderborg Municipality pays the pilot price of EUR 29,500 from its welfare technology budget; "
+                      "NordicData A/S pays the ceiling receivers and their installation.",
+        personal_data="Room numbers, which residents the staff mark as at risk (no names, no diagnoses) and the zones "
+                      "and times of their alerts. Staff taking part in the survey are known only by a code and their "
+                      "group.",
+        legal_basis="GDPR art. 6(1)(e) and 9(2)(h): the municipality's task of providing care; the residents' "
+                    "guardians agreed to the wristband. Staff answer the survey by consent.",
+        dpia_done=True,
+        criteria=[PilotCriterion("Residents noticed within 5 minutes of leaving their room", AT_LEAST, Decimal("90"), "%"),
+                  PilotCriterion("Nights the wristband is worn until the morning", AT_LEAST, Decimal("80"), "%"),
+                  PilotCriterion("Staff find the alerts timely and worth acting on", AT_LEAST, Decimal("4"), "of 5",
+                                 rated_by_users=True)],
+        sites=[("Dementia unit, Ahlmannsparken care home", "Ahlmannsparken 1, 6400 Sønderborg", "care home")],
+        groups=[("Night and evening staff", 8)],
+        milestones=[("Receivers installed and zones set for every resident at risk", -347),
+                    ("Mid-term review of the night log", -285),
+                    ("Final survey and report", -228)],
+        events=[
+            Agree("innovation@sonderborg.example.org", -352),
+            Agree("bids@nordicdata.example.org", -351),
+            Step("cluster@healthtech.example.org", P.PLAN_APPROVED, -349),
+            Confirm("facilitator@healthtech.example.org", 0, -347),
+            Step("facilitator@healthtech.example.org", P.RUNNING, -345),
+            Enrol("facilitator@healthtech.example.org", 0, 0, 4, -344),
+            Log("innovation@sonderborg.example.org", Severity.OBSERVATION, -338, 7,
+                "In the first week, residents took off their wristbands on 9 of 14 nights, most often while getting "
+                "ready for bed.", "Staff now put the wristband on after the evening care, and NordicData sent "
+                                  "softer straps."),
+            Log("innovation@sonderborg.example.org", Severity.HIGH, -326, 3,
+                "A resident who had taken off the wristband left the unit through the garden door at night. The night "
+                "staff found the resident in the garden after about 20 minutes, cold but unhurt.",
+                "The pilot is stopped: the residents most at risk are those who remove the wristband. The garden door "
+                "alarm is switched back on."),
+            Answer(0, -325, (3, 3, 3, 2, 3, 3, 3, 2, 3, 3), 2, "The map shows where a resident is.",
+                   "Most alerts came from residents who were only going to the toilet."),
+            Answer(1, -325, (2, 4, 3, 2, 2, 3, 3, 3, 2, 3), 2, None,
+                   "We spent the evening putting wristbands back on, and the resident who walks the most never keeps "
+                   "it on."),
+            Answer(2, -324, (3, 2, 4, 2, 3, 2, 4, 2, 3, 2), 3, "The app itself is easy."),
+            Measure("innovation@sonderborg.example.org", 1, "41", -324,
+                    "The night log, first three weeks: worn until the morning on 41 % of the nights"),
+            Step("innovation@sonderborg.example.org", P.STOPPED_EARLY, -323,
+                 "A resident left the unit unnoticed without the wristband; the residents most at risk do not keep it "
+                 "on, so the pilot cannot show what it was meant to."),
+            Quote("facilitator@healthtech.example.org", (1, 2)),
+            Conclude("facilitator@healthtech.example.org",
+                     "The wristbands did not work for this group of residents. They were worn until the morning on 41 % "
+                     "of the nights, and least by the residents who walk the most, so the alerts came for those who "
+                     "needed them least. After a resident left the unit unnoticed, the authority stopped the pilot in "
+                     "its fourth week. The positioning itself worked, and the staff found the app easy. We recommend "
+                     "not to procure wearables for residents with dementia, and to test sensors in the rooms and at the "
+                     "doors instead.",
+                     Recommendation.STOP),
+            Step("cluster@healthtech.example.org", P.REPORTED, -300),
+            Verdict("innovation@sonderborg.example.org", Recommendation.STOP, -290,
+                    "No procurement of wristbands. The care committee asks for a new challenge on door and room "
+                    "sensors that the residents need not wear."),
+        ],
+    ),
 ]
 
 
@@ -1687,6 +1812,82 @@ CASES = [
 ]
 
 
+# --- the case library ---------------------------------------------------------------------------------
+# What the authorities and the cluster wrote for other regions: the FloorLift pilot and the stopped wristband
+# pilot, published once both parties approved; and Odense's summary of the innovation partnership that followed
+# FloorLift, approved by Odense and waiting for the cluster. The procurement's summary is written first, so that
+# the pilot's summary does not carry the case as well.
+
+@dataclass
+class DemoSummary:
+    by: str
+    day: int
+    texts: SummaryTexts
+    approvals: tuple[tuple[str, int], ...] = ()  # (who, day), in order
+    pilot_of: str | None = None  # the challenge whose pilot it is about
+    case: str | None = None  # the subject of the procurement case it is about
+
+
+CASE_SUMMARIES = [
+    DemoSummary(
+        by="eldercare@odense.example.org", day=-60, case="Mobile lifting support after falls in Odense's care homes",
+        approvals=(("eldercare@odense.example.org", -55),),
+        texts=SummaryTexts(
+            title="An innovation partnership for lifting robots in 38 care homes, after a pilot",
+            what_was_tried="After the FloorLift pilot the municipality did not buy the robot as it was: a narrower "
+                           "support and automatic crossing of thresholds were still missing. It chose an innovation "
+                           "partnership in three phases (development, a test series in four care homes, purchase for "
+                           "every floor), with targets the supplier must meet before each next phase.",
+            with_whom="Odense Municipality; FallGuard Robotics ApS (the supplier); Health-Tech Cluster South, which "
+                      "facilitated the pilot. Four companies asked to take part.",
+            users_said=None,
+            learned="Publishing the whole pilot report, the measurements and the staff survey with the procurement "
+                    "documents gave every candidate the same knowledge as the pilot company, and longer time limits "
+                    "than the minimum let them use it. Three tenders came, two from other countries. Targets written "
+                    "from the pilot's own measurements (share of falls handled by one carer, SUS) made the phases "
+                    "easy to judge.",
+            differently="Start writing the phase targets during the pilot, with the staff who will use the robots, "
+                        "and budget for the test series in the same year as the development.")),
+    DemoSummary(
+        by="facilitator@healthtech.example.org", day=-268, pilot_of=HELP_UP,
+        approvals=(("eldercare@odense.example.org", -266), ("cluster@healthtech.example.org", -265)),
+        texts=SummaryTexts(
+            title="One carer helps a resident up after a fall: a lifting robot in two care homes",
+            what_was_tried="A mobile robot that one member of the night or evening staff calls from the phone, slides "
+                           "a support under a resident who fell and is not hurt, and raises them to a chair. Six "
+                           "months in two care homes, against the homes' fall reports of the six months before.",
+            with_whom="Odense Municipality (two care homes), FallGuard Robotics ApS and Health-Tech Cluster South; "
+                      "University College Lillebælt interviewed the staff.",
+            users_said="Most of the staff found the robot easy to call and safe to use, and the residents calm "
+                       "because it moves slowly and says what it does. Several wanted more practice in the first "
+                       "month, and some night staff still called a colleague when they feared a resident was hurt. "
+                       "The robot is too wide for the toilets of the oldest rooms.",
+            learned="78 % of the falls of uninjured residents were handled by one member of staff, and the median time "
+                    "on the floor fell from 32 minutes to 11. The one incident, a raised threshold, was solved during "
+                    "the pilot with ramps and a setting. What the robot needs from the building (door widths, "
+                    "thresholds, where it is parked and charged) matters as much as the robot itself.",
+            differently="Measure every door and threshold before the pilot, plan four hours' training per person and a "
+                        "refresher after a month, and involve the night staff from the start.")),
+    DemoSummary(
+        by="innovation@sonderborg.example.org", day=-285, pilot_of=WANDERING_AT_NIGHT,
+        approvals=(("cluster@healthtech.example.org", -283), ("innovation@sonderborg.example.org", -282)),
+        texts=SummaryTexts(
+            title="Wristbands against night-time wandering: a pilot stopped in its fourth week",
+            what_was_tried="Soft wristbands on an indoor positioning network, to alert the night staff when a "
+                           "resident with dementia leaves the room or heads for an outer door, in one dementia unit.",
+            with_whom="Sønderborg Municipality, NordicData A/S and Health-Tech Cluster South.",
+            users_said="The staff found the app easy and liked seeing where a resident was, but spent their evenings "
+                       "putting wristbands back on, and most alerts came from residents only going to the toilet.",
+            learned="The residents most at risk of leaving the unit were those who took the wristband off: it was worn "
+                    "until the morning on 41 % of the nights. After a resident left unnoticed without it, the pilot was "
+                    "stopped. The positioning worked; wearing something did not. Any solution for this group must "
+                    "work without the resident's cooperation.",
+            differently="Ask the night staff and the residents' relatives first whether the residents will keep "
+                        "anything on, and test that for a week before installing a network. We now look at sensors "
+                        "in the rooms and at the doors.")),
+]
+
+
 def _demo_clock():
     """`at(days, hour)`: a local time `days` days from today in the platform's zone, as aware UTC."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -1895,6 +2096,20 @@ def _load_cases(challenges: dict[str, Challenge]) -> None:
     db.session.flush()
 
 
+def _load_case_summaries(challenges: dict[str, Challenge]) -> None:
+    """Write the case summaries through the services; each party approves the revision it read."""
+    at = _demo_clock()
+    user = services.user_by_email
+    for demo in CASE_SUMMARIES:
+        pilot = db.session.scalar(sa.select(Pilot).where(Pilot.challenge_id == challenges[demo.pilot_of].id)) \
+            if demo.pilot_of else None
+        case = db.session.scalar(sa.select(ProcurementCase).where(ProcurementCase.subject == demo.case)) if demo.case else None
+        summary = case_services.start(user(demo.by), Source(pilot, case), demo.texts, now=at(demo.day, 10))
+        for email, day in demo.approvals:
+            case_services.approve(user(email), summary, summary.revision, now=at(day, 14))
+    db.session.flush()
+
+
 def load_demo() -> bool:
     """Load the demo data; False when it is there already."""
     if services.user_by_email(PLATFORM_ADMIN[0]) is not None:
@@ -1919,6 +2134,7 @@ def load_demo() -> bool:
     _load_pools()
     _load_pilots(challenges)
     _load_cases(challenges)
+    _load_case_summaries(challenges)
     matching_demo.load(admin, DEMO_PASSWORD)
     return True
 

@@ -149,8 +149,10 @@ def test_demo_has_a_pool_a_running_pilot_with_a_grant_and_a_reported_pilot(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Feedback).where(Feedback.pilot_id == running.id)) > 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Measurement).where(Measurement.pilot_id == running.id)) > 0
 
-        [reported] = db.session.scalars(sa.select(Pilot).where(Pilot.status == PilotStatus.REPORTED)).all()
-        assert reported.recommendation == Recommendation.PROCEED and reported.authority_decision is not None
+        reported_pilots = db.session.scalars(sa.select(Pilot).where(Pilot.status == PilotStatus.REPORTED)).all()
+        [reported] = [pilot for pilot in reported_pilots if pilot.recommendation == Recommendation.PROCEED]
+        [failed] = [pilot for pilot in reported_pilots if pilot.recommendation == Recommendation.STOP]  # stopped early
+        assert reported.authority_decision is not None and failed.authority_decision == Recommendation.STOP
         assert reported.end_date < utcnow().date() and all(m.confirmed_at for m in reported.milestones)
         testers = db.session.scalars(sa.select(TestUser).where(TestUser.pilot_id == reported.id)).all()
         assert 8 <= len(testers) <= 12 and sum(t.withdrawn_at is not None for t in testers) == 1

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from ppi.accounts.models import ClusterMembership, Invitation, Organisation, OrganisationKind, User
 from ppi.accounts.workflow import MembershipStatus
+from ppi.cases import services as case_services
 from ppi.challenges import services as challenge_services
 from ppi.challenges.models import Challenge, ChallengeAttachment, Question
 from ppi.challenges.workflow import ChallengeStatus
@@ -100,6 +101,11 @@ PLANNING_VIEWERS = {None: 404, "*": 404, "authority_admin": 200, "authority_memb
 CASES_LISTED = ("planning_case", "published_case", "withdrawn_case")
 NEW_CASE = {"subject": "Night-time fall sensors", "contract_kind": "supplies", "estimated_value_eur": "300000",
             "cpv_codes": "33196200-2"}
+
+
+# A draft or withdrawn case summary: its parties, the authority and the cluster (members and admins), and nobody else.
+DRAFT_SUMMARY_VIEWERS = {None: 404, "*": 404, "authority_admin": 200, "authority_member": 200, "cluster_admin": 200,
+                         "cluster_member": 200}
 
 
 def in_planning(status):
@@ -368,6 +374,34 @@ ROUTES = [
     Route("POST", "/procurement/{published_case}/status/cancelled", owners(400), {"reason": ""}),  # no reason
     Route("POST", "/procurement/{published_case}/status/finished", owners(404)),
     Route("POST", "/procurement/{cancelled_case}/status/published", {}),
+    # The case library: "draft_summary", "published_summary" and "withdrawn_summary" are about reported pilots of the
+    # world's authority and cluster, their parties (every verified member of either); "reported" has no summary yet,
+    # "running" may not have one, nor "published_case" (still open); "cancelled_case" (a case of its own, cancelled after
+    # publication) has only its authority for a party. A draft or a withdrawn summary exists only for its parties (others
+    # 404, anonymous too); a published one is everyone's. The state is judged before the party (409).
+    Route("GET", "/library/", PUBLIC, needs=("published_summary", "draft_summary")),
+    Route("GET", "/library/mine", {"*": 403} | owners(200) | cluster(200)),
+    Route("GET", "/library/new?pilot={reported}", HIDDEN | owners(200) | proposer(403) | cluster(200)),
+    Route("POST", "/library/new?pilot={reported}", HIDDEN | owners(400) | proposer(403) | cluster(400), {"title": ""}),
+    Route("GET", "/library/new?pilot={running}", HIDDEN | parties(409)),
+    Route("GET", "/library/new?case={published_case}", {"*": 409}),
+    Route("GET", "/library/new?case={cancelled_case}", owners(200)),
+    Route("GET", "/library/new?case={withdrawn_case}", in_planning(409) | {"platform_admin": 409}),
+    Route("GET", "/library/{draft_summary}", DRAFT_SUMMARY_VIEWERS),
+    Route("GET", "/library/{published_summary}", PUBLIC),
+    Route("GET", "/library/{withdrawn_summary}", DRAFT_SUMMARY_VIEWERS),
+    Route("GET", "/library/{draft_summary}/edit", HIDDEN | owners(200) | cluster(200)),
+    Route("POST", "/library/{draft_summary}/edit", HIDDEN | owners(400) | cluster(400), {"title": ""}),
+    Route("GET", "/library/{published_summary}/edit", {"*": 409}),
+    Route("GET", "/library/{withdrawn_summary}/edit", HIDDEN | owners(409) | cluster(409)),
+    Route("GET", "/library/{draft_summary}/publish", HIDDEN | owners(200) | cluster(200)),
+    Route("GET", "/library/{published_summary}/publish", {"*": 409}),
+    Route("POST", "/library/{draft_summary}/approve", HIDDEN | owners(302) | cluster(302), {"revision": "1"}),
+    Route("POST", "/library/{published_summary}/approve", {"*": 409}, {"revision": "1"}),
+    Route("POST", "/library/{published_summary}/withdraw", owners(400) | cluster(400), {"reason": ""}),
+    Route("POST", "/library/{draft_summary}/withdraw", HIDDEN | owners(409) | cluster(409), {"reason": "Wrong."}),
+    Route("POST", "/library/{withdrawn_summary}/reopen", HIDDEN | owners(302) | cluster(302)),
+    Route("POST", "/library/{published_summary}/reopen", {"*": 409}),
     # The JSON API (/api/v1/) is the public's view, the same whoever asks: what is not public (a draft, an unverified
     # organisation, a case never published, a table not for the public) does not exist there (404), not even for its owners.
     Route("GET", "/api/v1/", PUBLIC),
@@ -381,6 +415,10 @@ ROUTES = [
     Route("GET", "/api/v1/procurement/cases", PUBLIC, needs=CASES_LISTED),
     Route("GET", "/api/v1/procurement/cases/{published_case}", PUBLIC),
     Route("GET", "/api/v1/procurement/cases/{planning_case}", {None: 404, "*": 404}),
+    Route("GET", "/api/v1/library", PUBLIC, needs=("published_summary", "draft_summary")),
+    Route("GET", "/api/v1/library/{published_summary}", PUBLIC),
+    Route("GET", "/api/v1/library/{draft_summary}", {None: 404, "*": 404}),
+    Route("GET", "/api/v1/library/{withdrawn_summary}", {None: 404, "*": 404}),
     Route("GET", "/api/v1/indicators", PUBLIC),
     Route("GET", "/api/v1/indicators/pipeline", PUBLIC),
     Route("GET", "/api/v1/indicators/pilot_results", {None: 404, "*": 404}),
@@ -470,6 +508,7 @@ def _matrix_data(world, keys: set[str]) -> dict:
         **_pilots_and_pools(world, keys),
         **_procurement(world, keys),
         **_matching(world, keys),
+        **_case_summaries(world, keys),
         "attachment": attachment.id,
         "question": question.id,
         "invitation": invitation.id,
@@ -565,6 +604,29 @@ def _matching(world, keys: set[str]) -> dict[str, int]:
             ids["consent"] = matching_services.grant_consent(company_admin, company, world.orgs["cluster"]).id
             ids["consented_competence"] = ids["competence"]
         db.session.commit()
+    return ids
+
+
+SUMMARY_KEYS = {"draft_summary", "published_summary", "withdrawn_summary"}
+
+
+def _case_summaries(world, keys: set[str]) -> dict[str, int]:
+    """The case summaries of the matrix that `keys` need, each about a reported pilot of its own, written by the
+    authority's member and approved by both parties through the services (inside an app context)."""
+    authority, cluster = (db.session.get(User, world.users[role]) for role in ("authority_member", "cluster_member"))
+    texts = case_services.SummaryTexts("Radar at night", "Ceiling radar.", "Test Region and Test Cluster.", None,
+                                       "Alerts must reach the phone.", None)
+    ids = {}
+    for key in sorted(keys & SUMMARY_KEYS):
+        pilot = db.session.get(Pilot, add_pilot(world, PilotStatus.REPORTED, agreed=True))
+        summary = case_services.start(authority, case_services.Source(pilot=pilot), texts)
+        if key != "draft_summary":
+            case_services.approve(authority, summary, summary.revision)
+            case_services.approve(cluster, summary, summary.revision)
+        if key == "withdrawn_summary":
+            case_services.withdraw(cluster, summary, "The figures were wrong.")
+        ids[key] = summary.id
+    db.session.commit()
     return ids
 
 

@@ -1,5 +1,6 @@
 """The public, read-only JSON API under /api/v1/: open data on challenges, organisations, procurement cases
-(as OCDS release packages) and the public indicator tables, described by an OpenAPI 3.1 document.
+(as OCDS release packages), the case library's published summaries and the public indicator tables, described by
+an OpenAPI 3.1 document.
 
 The api reads every domain; no domain imports it.
 """

@@ -9,11 +9,13 @@ from flask import current_app
 
 from ppi.accounts.models import AuthorityType, OrganisationKind
 from ppi.accounts.sme import SizeClass
+from ppi.cases.workflow import MIN_SUS_RESPONDENTS, Outcome
 from ppi.api import MAX_PAGE, MAX_PER_PAGE
 from ppi.challenges.forms import FilterForm
 from ppi.challenges.models import ContractKind, IprModel
 from ppi.challenges.workflow import PUBLIC_STATUSES, ChallengeStatus
 from ppi.core.paging import COUNT_CAP
+from ppi.procurement.directive import Procedure
 from ppi.reports.catalogue import Audience
 from ppi.reports.forms import FILTER_KEYS
 from ppi.reports.indicators import GRANULARITIES, tables_for
@@ -163,6 +165,41 @@ def _schemas() -> dict:
                 "links": record({"next": URL, "prev": URL}, optional=("next", "prev")),
             },
         },
+        "CaseSummary": record({
+            "id": INTEGER,
+            "title": STRING,
+            "outcome": {"type": "string", "enum": [o.value for o in Outcome],
+                        "description": "`procured`: the procurement case was completed; `procurement_cancelled`: "
+                                       "published, then cancelled; `proceed`, `iterate`: the pilot's decision; "
+                                       "`failed_pilot`: stopped early or decided to stop; `reported`: no decision yet."},
+            "what_was_tried": STRING,
+            "with_whom": {"type": "string", "description": "Organisations only."},
+            "users_said": nullable(STRING),
+            "learned": STRING,
+            "differently": nullable({"type": "string", "description": "What they would do differently."}),
+            "challenge_title": nullable(STRING),
+            "authority": {"type": "string", "description": "The public authority's name."},
+            "cluster": nullable({"type": "string", "description": "The facilitating cluster's name."}),
+            "company": nullable({"type": "string", "description": "The pilot's company, or the contract's supplier."}),
+            "nuts_code": nullable(STRING),
+            "cpv_codes": array(ref("CpvCode")),
+            "pilot_from": nullable({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "YYYY-MM"}),
+            "pilot_until": nullable({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "YYYY-MM"}),
+            "test_users": nullable({"type": "integer", "description": "Test users taking part (not withdrawn)."}),
+            "sus": nullable({**record({"mean": {"type": "number", "minimum": 0, "maximum": 100},
+                                       "grade": STRING,
+                                       "respondents": {"type": "integer", "minimum": MIN_SUS_RESPONDENTS}}),
+                             "description": f"System Usability Scale; null unless at least {MIN_SUS_RESPONDENTS} test "
+                                            "users answered."}),
+            "procedure": nullable({"type": "string", "enum": [p.value for p in Procedure],
+                                   "description": "The procurement route."}),
+            "contract_value_eur": nullable({**EUROS, "description": "A completed contract's value, excl. VAT."}),
+            "published_at": INSTANT,
+            "url": {**URL, "description": "The summary's public web page."},
+            "api_url": URL,
+        }, description="A published case summary: the authors' texts and facts taken from the record. Never a "
+                       "person, a proposal (but the chosen company's name), another tenderer or a test user."),
+        "CaseSummaryPage": _page_of("CaseSummary"),
         "IndicatorTable": record({
             "name": STRING,
             "title": STRING,
@@ -186,8 +223,9 @@ def _schemas() -> dict:
         "ApiIndex": record({
             "title": STRING,
             "version": STRING,
-            "links": record({"challenges": URL, "organisations": URL, "procurement_cases": URL, "indicators": URL,
-                             "openapi": URL, "open_data": {**URL, "description": "The data's licence and terms"}}),
+            "links": record({"challenges": URL, "organisations": URL, "procurement_cases": URL, "library": URL,
+                             "indicators": URL, "openapi": URL,
+                             "open_data": {**URL, "description": "The data's licence and terms"}}),
             "licence": nullable(record({"name": STRING, "url": URL}, description="The licence of the data")),
         }),
     }
@@ -236,6 +274,13 @@ def _parameters(filters: FilterForm) -> dict:
         "sort": query("sort", {"type": "string", "enum": values(filters.sort), "default": "deadline"},
                       "`deadline`: soonest first; `newest`: latest published first; `title`."),
         "kind": query("kind", {"type": "string", "enum": [k.value for k in OrganisationKind]}, "The kind of organisation."),
+        "library_q": query("q", {"type": "string", "maxLength": 200},
+                           "Words that must each appear in the title, a text, the challenge, the authority or the company."),
+        "library_cpv": query("cpv", {"type": "string", "pattern": "^[0-9]{2,3}$"},
+                             "A CPV division (two digits) or group (three): one of the summary's CPV codes starts with it."),
+        "library_region": query("region", {"type": "string", "maxLength": 5},
+                                "A NUTS code or its start (DK, DK03): the summary's region starts with it."),
+        "library_outcome": query("outcome", {"type": "string", "enum": [o.value for o in Outcome]}, "The outcome."),
         "indicator_from": query("from", DAY, "Start of the period (a day in UTC, included)."),
         "indicator_to": query("to", DAY, "End of the period (a day in UTC, included)."),
         "indicator_granularity": query("granularity", {"type": "string", "enum": list(GRANULARITIES), "default": "quarter"},
@@ -310,6 +355,15 @@ def _paths() -> dict:
             "getProcurementCase", "procurement", "One public procurement case as an OCDS 1.1 release package",
             _json("OcdsReleasePackage", "The case's releases"), [path_id("case_id", "procurement case")],
             "A case never published (in planning, or withdrawn there) is not found (404).", e404=NOT_FOUND),
+        "/library": _get(
+            "listCaseSummaries", "library", "Published case summaries, newest first, with the filters of the web library",
+            _json("CaseSummaryPage", "A page of case summaries"),
+            _params("library_q", "library_cpv", "library_region", "library_outcome", "page", "per_page"),
+            "Summaries of reported pilots and closed procurement cases that every party approved; drafts and withdrawn "
+            "summaries are not listed.", e400=BAD_REQUEST),
+        "/library/{summary_id}": _get(
+            "getCaseSummary", "library", "One published case summary", _json("CaseSummary", "The case summary"),
+            [path_id("summary_id", "case summary")], "A draft or a withdrawn summary is not found (404).", e404=NOT_FOUND),
         "/indicators": _get("listIndicators", "indicators", "The public indicator tables and what they mean",
                             _json("IndicatorTableList", "The tables")),
         "/indicators/{name}": _get(
@@ -342,7 +396,7 @@ def document(server: str, open_data: str, licence: dict | None) -> dict:
         },
         "externalDocs": {"description": "Open data: licence and terms of reuse", "url": open_data},
         "servers": [{"url": server}],
-        "tags": [{"name": name} for name in ("challenges", "organisations", "procurement", "indicators", "meta")],
+        "tags": [{"name": name} for name in ("challenges", "organisations", "procurement", "library", "indicators", "meta")],
         "paths": _paths(),
         "components": {
             "schemas": _schemas(),

@@ -16,6 +16,7 @@ import pandas as pd
 from flask import url_for
 
 from ppi.accounts.models import Organisation, OrganisationKind
+from ppi.cases.models import CaseSummary
 from ppi.challenges import cpv
 from ppi.challenges.models import Challenge, PublicChange, Question
 from ppi.core.timeutil import as_utc
@@ -105,6 +106,43 @@ def organisation(org: Organisation) -> dict:
         "verified_at": instant(org.verified_at),
         "url": url_for("accounts.organisation", org_id=org.id, _external=True),
         "api_url": url_for("api.organisation", org_id=org.id, _external=True),
+    }
+
+
+# ---- the case library -----------------------------------------------------------------------------
+
+def month(value: date | None) -> str | None:
+    return value.strftime("%Y-%m") if value else None
+
+
+def case_summary(item: CaseSummary) -> dict:
+    """What the library's public page shows: the authors' texts and the facts taken from the record (usability
+    figures only where enough test users answered: they are not even stored otherwise)."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "outcome": item.outcome.value,
+        "what_was_tried": item.what_was_tried,
+        "with_whom": item.with_whom,
+        "users_said": item.users_said,
+        "learned": item.learned,
+        "differently": item.differently,
+        "challenge_title": item.challenge_title,
+        "authority": item.authority_name,
+        "cluster": item.cluster_name,
+        "company": item.company_name,
+        "nuts_code": item.nuts_code,
+        "cpv_codes": [{"code": entry.code, "title": cpv.title(entry.code)} for entry in item.cpv_codes],
+        "pilot_from": month(item.pilot_from),
+        "pilot_until": month(item.pilot_until),
+        "test_users": item.test_users,
+        "sus": {"mean": float(item.sus_mean), "grade": item.sus_grade, "respondents": item.sus_respondents}
+        if item.sus_mean is not None else None,
+        "procedure": item.procedure.value if item.procedure else None,
+        "contract_value_eur": euros(item.contract_value_eur),
+        "published_at": instant(item.published_at),
+        "url": url_for("cases.detail", summary_id=item.id, _external=True),
+        "api_url": url_for("api.case_summary", summary_id=item.id, _external=True),
     }
 
 

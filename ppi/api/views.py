@@ -17,6 +17,9 @@ from werkzeug.datastructures import MultiDict
 from ppi.accounts.models import Organisation, OrganisationKind
 from ppi.accounts.workflow import VerificationStatus
 from ppi.api import MAX_PAGE, MAX_PER_PAGE, openapi, serialise
+from ppi.cases import permissions as case_permissions, services as case_services
+from ppi.cases.forms import LibraryFilterForm
+from ppi.cases.models import CaseSummary
 from ppi.challenges import permissions as challenge_permissions, services as challenge_services
 from ppi.challenges.forms import FilterForm
 from ppi.challenges.models import Challenge, PublicChange
@@ -112,6 +115,7 @@ def index():
             "challenges": url_for("api.challenges", _external=True),
             "organisations": url_for("api.organisations", _external=True),
             "procurement_cases": url_for("api.procurement_cases", _external=True),
+            "library": url_for("api.library", _external=True),
             "indicators": url_for("api.indicators_list", _external=True),
             "openapi": url_for("api.openapi_document", _external=True),
             "open_data": open_data_url(),
@@ -226,6 +230,25 @@ def procurement_case(case_id: int):
     if case is None or not procurement_permissions.is_public(case):
         abort(404, "There is no public procurement case with this id.")
     return package_response(ocds.release_package([case], url_for("api.procurement_case", case_id=case.id, _external=True)))
+
+
+# ---- the case library ------------------------------------------------------------------------------------
+
+@bp.get("/library")
+def library():
+    """Published case summaries, newest first, with the web library's filters read by the same form."""
+    form = LibraryFilterForm(request.args)
+    if not form.validate():
+        bad_parameters(form.errors)
+    return collection(case_services.library(form.filters()), serialise.case_summary)
+
+
+@bp.get("/library/<int:summary_id>")
+def case_summary(summary_id: int):
+    item = db.session.get(CaseSummary, summary_id)
+    if item is None or not case_permissions.is_public(item):
+        abort(404, "There is no published case summary with this id.")  # drafts and withdrawn summaries included
+    return jsonify(serialise.case_summary(item))
 
 
 # ---- indicators -------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from ppi.extensions import db
 from ppi.reports.catalogue import Audience
 from ppi.reports.indicators import tables_for
 from tests.api.support import API, assert_documented, get_json, schema_errors
+from tests.api.test_library import full_summary
+from tests.cases.support import reported_pilot, write
 from tests.conftest import add_challenge
 from tests.procurement.test_ocds import awarded_pilot_case, planning_case, published_open_case, sign
 
@@ -73,6 +75,9 @@ def everything(app, world) -> dict:
     sign(app, world, ids["case"])
     ids["open_case"] = published_open_case(app, world)
     ids["planning_case"] = planning_case(app, world)
+    with app.app_context():
+        ids["summary"] = full_summary(world)
+        ids["draft_summary"] = write(world, pilot_id=reported_pilot(world, title="A draft pilot"))
     return ids
 
 
@@ -102,6 +107,11 @@ def test_real_answers_of_every_endpoint_match_the_document(client, world, docume
         ("/procurement/cases/{case_id}", "", 200, "case"),
         ("/procurement/cases/{case_id}", "", 200, "open_case"),
         ("/procurement/cases/{case_id}", "", 404, "planning_case"),
+        ("/library", "", 200),
+        ("/library", "cpv=33&region=DK&outcome=procured&q=radar", 200),
+        ("/library", "outcome=great", 400),
+        ("/library/{summary_id}", "", 200, "summary"),
+        ("/library/{summary_id}", "", 404, "draft_summary"),
         ("/indicators", "", 200),
         ("/indicators/{name}", "", 404, "pilot_results"),
         ("/indicators/{name}", "granularity=week", 400, "pipeline"),

@@ -4,13 +4,14 @@
 Generated from the URL map, so a new page is walked without anyone listing it: a rule whose arguments no demo sample
 fills, or a page that no role gets, fails `test_every_page_is_walked` (tests/browser/test_accessibility.py).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import Flask
 
 from ppi.accounts import services as account_services
 from ppi.accounts.models import OrgRole, User
+from ppi.cases.models import CaseSummary
 from ppi.challenges.models import Challenge
 from ppi.challenges.workflow import ChallengeStatus
 from ppi.core.models import OutboxMessage
@@ -71,6 +72,7 @@ class Samples:
 
     common: list[dict]
     by_endpoint: dict[str, list[dict]]
+    queries: dict[str, str] = field(default_factory=dict)  # beside QUERIES: those naming ids of the demo data
 
 
 def demo_samples() -> Samples:
@@ -96,6 +98,7 @@ def demo_samples() -> Samples:
         *({"pool_id": pool_id} for pool_id in _ids(Pool)),
         *({"application_id": application_id} for application_id in _ids(GrantApplication)),
         *({"competence_id": competence_id} for competence_id in competences),
+        *({"summary_id": summary_id} for summary_id in _ids(CaseSummary)),
         *({"audience": audience.value} for audience in Audience),
         {"message_id": _ids(OutboxMessage)[0]},
     ]
@@ -105,7 +108,7 @@ def demo_samples() -> Samples:
         "accounts.join": [{"token": _invitation_token()}],
         "accounts.reset_password": [{"token": account_services.password_reset_token(_user(ROLES["company_member"]))}],
         "pilots.feedback": [{"token": _feedback_token()}],
-    })
+    }, queries={"cases.create": f"?pilot={_reported_pilot()}"})
     db.session.commit()
     return samples
 
@@ -144,10 +147,20 @@ def _open_to_the_company() -> int:
 
 def _planning_pilot() -> int:
     """A pilot of the roles' authority, company and cluster whose plan is still being agreed."""
+    return add_pilot(_roles_world(), PilotStatus.PLANNING)
+
+
+def _reported_pilot() -> int:
+    """A reported pilot of the roles' authority, company and cluster without a case summary: the summary's form is a
+    page (every reported pilot of the demo has its summary)."""
+    return add_pilot(_roles_world(), PilotStatus.REPORTED, agreed=True)
+
+
+def _roles_world() -> World:
+    """The roles' authority, company and cluster, and the roles' users, as the tests' world."""
     users = {role: _user(email) for role, email in ROLES.items() if email}
-    world = World(orgs={kind: users[f"{kind}_admin"].organisation_id for kind in ("authority", "company", "cluster")},
-                  users={role: user.id for role, user in users.items()}, session_ids={})
-    return add_pilot(world, PilotStatus.PLANNING)
+    return World(orgs={kind: users[f"{kind}_admin"].organisation_id for kind in ("authority", "company", "cluster")},
+                 users={role: user.id for role, user in users.items()}, session_ids={})
 
 
 def _invitation_token() -> str:
@@ -190,7 +203,8 @@ def candidates(app: Flask, samples: Samples) -> tuple[list[Candidate], list[str]
             unfilled.append(rule.rule)
         for filled in sorted(values) if arguments else [()]:
             _, path = rule.build(dict(filled), append_unknown=False)
-            found.append(Candidate(rule.endpoint, path + QUERIES.get(rule.endpoint, "")))
+            query = samples.queries.get(rule.endpoint, QUERIES.get(rule.endpoint, ""))
+            found.append(Candidate(rule.endpoint, path + query))
     return found, unfilled
 
 
