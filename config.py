@@ -89,6 +89,10 @@ class Config:
     # The indicator dashboards are computed at most this often (seconds) and shared by every server through the database
     # (ppi/reports/cache.py); 0 computes them on every request.
     PPI_INDICATORS_CACHE_SECONDS = int(os.environ.get("PPI_INDICATORS_CACHE_SECONDS", 300))
+    # Anonymous visitors' challenge list, challenge pages and home page are kept whole in each worker's memory for at
+    # most this long (seconds; ppi/core/pagecache.py); any committed change retires them at once. 0: no page cache.
+    PPI_PAGE_CACHE_SECONDS = int(os.environ.get("PPI_PAGE_CACHE_SECONDS", 60))
+    PPI_PAGE_CACHE_MAX_MB = float(os.environ.get("PPI_PAGE_CACHE_MAX_MB", 32))  # page bodies per worker process
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=1)
@@ -119,6 +123,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
     PPI_UPLOAD_DIR = None
+    PPI_PAGE_CACHE_SECONDS = 0  # pages render on every request; tests/core/test_pagecache.py turns the cache on
 
 
 class ProductionConfig(Config):

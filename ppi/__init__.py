@@ -34,6 +34,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PPI_PROXY_COUNT"], x_proto=app.config["PPI_PROXY_COUNT"],
                                 x_host=app.config["PPI_PROXY_COUNT"])
     register_extensions(app)
+    from ppi.core.pagecache import register_page_cache
+
+    register_page_cache(app)
     register_blueprints(app)
     register_commands(app)
     from ppi.core.errors import register_error_handlers

@@ -37,6 +37,10 @@ class Challenge(db.Model):
         sa.Index("ix_challenges_deadline", "proposal_deadline", "id"),
         sa.Index("ix_challenges_published", "published_at", "id"),
         sa.Index("ix_challenges_title", "title", "id"),
+        # The list filtered by status ("open") sorted by newest: the published challenges in the order shown.
+        sa.Index("ix_challenges_status_published", "status", "published_at", "id"),
+        # The next questions deadline, which ends the cached public pages' life (ppi.core.pagecache).
+        sa.Index("ix_challenges_questions_deadline", "questions_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

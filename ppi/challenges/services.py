@@ -487,6 +487,18 @@ def unanswered_counts(challenge_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+def next_deadline(after: datetime) -> datetime | None:
+    """The first questions or proposal deadline of any challenge later than `after`: until then, the public pages
+    (open or closed, questions allowed, the days left) stay as they are unless the data changes. One query, each half
+    read from an index (`ix_challenges_questions_deadline`, `ix_challenges_deadline`)."""
+    def first_after(column: sa.Column) -> sa.ScalarSelect:
+        return sa.select(column).where(column > after).order_by(column).limit(1).scalar_subquery()
+
+    found = db.session.execute(
+        sa.select(first_after(Challenge.questions_deadline), first_after(Challenge.proposal_deadline))).one()
+    return min((deadline for deadline in found if deadline is not None), default=None)
+
+
 def challenge_for_page(challenge_id: int, user: User) -> tuple[Challenge, bool] | None:
     """The challenge with what its page shows, and whether `user` follows it: one query for the challenge, its
     authority, cluster, CPV codes and partners (joined: a handful of rows) and the follow, one each for the criteria

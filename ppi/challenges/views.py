@@ -12,6 +12,7 @@ from ppi.challenges.workflow import ChallengeStatus, needs_reason
 from ppi.core.errors import DomainError
 from ppi.core.files import file_response
 from ppi.core.forms import EmptyForm
+from ppi.core.pagecache import cached_page
 from ppi.core.paging import paginate
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
@@ -49,6 +50,7 @@ def _filter_form(default_status: str = "") -> FilterForm:
 
 
 @bp.get("/")
+@cached_page(until=services.next_deadline)
 def index():
     form = _filter_form(default_status="open")  # soonest deadline first, not the ones that closed years ago
     stmt = services.public_challenges(form.filters(), utcnow()).options(*services.CARD_LOADING)
@@ -133,6 +135,7 @@ def edit(challenge_id: int):
 
 
 @bp.get("/<int:challenge_id>")
+@cached_page(until=services.next_deadline)
 def detail(challenge_id: int):
     loaded = services.challenge_for_page(challenge_id, current_user)
     if loaded is None or not permissions.can_view_challenge(current_user, loaded[0]):

@@ -172,6 +172,13 @@ def load_rows(connection: sa.Connection, table: sa.Table, chunks: Iterable[list[
     return count
 
 
+def backed_up(tables: Iterable[sa.Table]) -> list[sa.Table]:
+    """The tables that backups and copies carry: all but those marked `info={"backup": False}`, i.e. the page cache's
+    data version (`ppi.core.pagecache.DataVersion`): every database keeps its own row from its migration, and a
+    restored token must not bring back a version that pages were once cached under."""
+    return [table for table in tables if table.info.get("backup", True)]
+
+
 def count_rows(connection: sa.Connection, tables: Iterable[sa.Table]) -> dict[str, int]:
     return {table.name: connection.scalar(sa.select(sa.func.count()).select_from(table)) for table in tables}
 
@@ -281,6 +288,7 @@ def copy_database(source: sa.Engine, target: sa.Engine, tables: list[sa.Table], 
     """Copy every row from the source (one snapshot) into the empty, migrated target (one transaction), then check
     the target's row counts and attachment hashes before committing. Attachments are read from wherever the source's
     rows say and kept as `target_store` says."""
+    tables = backed_up(tables)
     with snapshot(source) as reading, target.begin() as writing:
         report = Report(require_revision(reading, head, "the source database"))
         check_empty_target(writing, tables, head, target_hint)
@@ -402,7 +410,7 @@ def backup(engine: sa.Engine, tables: list[sa.Table], path: str | os.PathLike, *
     """Write the database (and the attachments, from the database or `store`'s upload directory) into a new archive at
     `path`, read in one snapshot. The archive appears only when complete (written beside it under a temporary name,
     then renamed); an existing file is refused unless `overwrite`."""
-    path = Path(path)
+    path, tables = Path(path), backed_up(tables)
     if path.exists() and not overwrite:
         raise BackupError(f"{path} exists: choose another name, or give --force to overwrite it")
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
@@ -502,7 +510,7 @@ def restore(engine: sa.Engine, tables: list[sa.Table], path: str | os.PathLike, 
         raise BackupError(f"cannot read {path}: {error}") from None
     with archive:
         try:
-            return _restore(engine, tables, archive, head, progress, store)
+            return _restore(engine, backed_up(tables), archive, head, progress, store)
         except (zipfile.BadZipFile, json.JSONDecodeError) as error:  # e.g. a member whose CRC-32 fails
             raise BackupError(f"{path} is damaged ({error}); nothing was restored") from None
 

@@ -11,6 +11,7 @@ from ppi.accounts.workflow import MembershipStatus, VerificationStatus
 from ppi.core.forms import EmptyForm
 from ppi.core.models import Notification, OutboxMessage
 from ppi.core.notify import mark_all_read, unread_count
+from ppi.core.pagecache import cached_page
 from ppi.core.security import is_safe_next
 from ppi.core.timeutil import utcnow
 from ppi.extensions import db
@@ -29,6 +30,7 @@ def notifications_context():
 
 
 @bp.get("/")
+@cached_page()  # counts of verified organisations: nothing that changes with time alone
 def home():
     counts = dict(
         db.session.execute(

@@ -7,7 +7,7 @@ date with the database, and the other facts (memberships, regions, pilots) from 
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from itertools import groupby
 from typing import Iterable, Iterator
@@ -27,6 +27,7 @@ from ppi.core import audit
 from ppi.core.errors import Conflict, DomainError, PermissionDenied
 from ppi.core.geo import nuts_prefix
 from ppi.core.notify import notify
+from ppi.core.pagecache import VersionedCache, data_version
 from ppi.core.timeutil import utcnow
 from ppi.core.upsert import upsert
 from ppi.extensions import db
@@ -632,15 +633,46 @@ def _invited_by(company_id: int) -> dict[int, list[str]]:
     return invited
 
 
+@dataclass(frozen=True)
+class KeptSuggestions:
+    """A company's ranked challenges, right from `valid_from` until the first of the open challenges closes."""
+
+    suggestions: tuple[ChallengeSuggestion, ...]
+    valid_from: datetime
+    valid_until: datetime
+
+
+KEPT_COMPANIES = 1000  # companies whose suggestions each worker keeps (a few kB each)
+_UNTIL_A_CHANGE = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def _kept_suggestions() -> VersionedCache:
+    return current_app.extensions.setdefault("ppi.matching.kept_suggestions", VersionedCache(KEPT_COMPANIES))
+
+
 def challenges_for_company(user: User, now: datetime | None = None, limit: int = 5) -> list[ChallengeSuggestion]:
-    """Open challenges for the user's verified company, best first; those it was invited to always among them."""
+    """Open challenges for the user's verified company, best first; those it was invited to always among them.
+
+    Ranking reads every open challenge, so the ranked list is kept per company for the data version
+    (`ppi.core.pagecache.data_version`, one query): a dashboard costs that query until something is committed or the
+    first of the open challenges closes."""
     now = now or utcnow()
     org = user.organisation
     if org is None or org.kind != OrganisationKind.COMPANY or not org.is_verified:
         return []
+    version, key = data_version(), (org.id, limit)
+    kept = _kept_suggestions().get(version, key) if version else None
+    if kept is None or not kept.valid_from <= now < kept.valid_until:
+        kept = _rank_open_challenges(org, now, limit)
+        if version:
+            _kept_suggestions().put(version, key, kept)
+    return list(kept.suggestions)
+
+
+def _rank_open_challenges(org: Organisation, now: datetime, limit: int) -> KeptSuggestions:
     open_challenges, heads = _open_challenges(now)
     if not open_challenges:
-        return []
+        return KeptSuggestions((), now, _UNTIL_A_CHANGE)
     invited = _invited_by(org.id)
     state = current_index()
     row, document = state.row(org.id), state.documents.get(org.id)
@@ -664,4 +696,4 @@ def challenges_for_company(user: User, now: datetime | None = None, limit: int =
     texts = _challenge_texts([s.challenge.id for s in shown])
     for suggestion in shown:
         suggestion.terms = state.explain(texts[suggestion.challenge.id], [org.id])[org.id]
-    return shown
+    return KeptSuggestions(tuple(shown), now, min(challenge.proposal_deadline for challenge in open_challenges))

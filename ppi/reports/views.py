@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ppi.core.files import download
+from ppi.core.pagecache import cached_page
 from ppi.core.security import require
 from ppi.core.timeutil import utcnow
 from ppi.reports import cache, charts, exports, indicators, opendata, permissions
@@ -45,6 +46,7 @@ def _scope(audience: str) -> indicators.Scope:
 
 @bp.get("/indicators/")
 @bp.get(f"/indicators/<{AUDIENCES}:audience>")
+@cached_page()  # anonymous visitors see the public audience only; the figures themselves come from `cache`
 def dashboard(audience: str = "public"):
     scope = _scope(audience)
     form = filter_form(request.args)
