@@ -29,6 +29,11 @@ SECTIONS = (
 )
 
 
+# Rows of a table shown on the dashboard; the downloads hold them all. A table per authority of a platform with
+# hundreds of them is read in the download, and would make every dashboard page grow with the platform.
+ROWS_SHOWN = 50
+
+
 @bp.app_context_processor
 def reports_context():
     return {"indicator_perms": permissions, "Audience": Audience}
@@ -62,7 +67,8 @@ def render_figures(frames: dict, audience: Audience, args: dict[str, str]) -> st
     (`ppi.reports.cache`), so it depends on nothing but the figures, the audience, the filters and the language."""
     sections = [(title, [(name, TABLES[name], frames[name], charts.chart_for(name, frames[name]))
                          for name in names if name in frames]) for title, names in SECTIONS]
-    return render_template("reports/_figures.html", sections=sections, audience=audience, args=args)
+    return render_template("reports/_figures.html", sections=sections, audience=audience, args=args,
+                           rows_shown=ROWS_SHOWN)
 
 
 @bp.get(f"/indicators/<{AUDIENCES}:audience>/tables/<name>.<any(csv, xlsx):fmt>")

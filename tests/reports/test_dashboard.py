@@ -16,6 +16,7 @@ from ppi.extensions import db
 from ppi.proposals.models import Proposal
 from ppi.proposals.workflow import ProposalStatus
 from ppi.reports import indicators
+from ppi.reports import views as reports_views
 from ppi.reports.catalogue import Audience
 from tests.conftest import add_challenge, add_org
 
@@ -91,6 +92,20 @@ def test_the_dashboard_shows_charts_and_the_same_figures_in_the_table(client, fi
     assert 'id="chart-pipeline_by_authority"' in page and 'id="table-pipeline_by_authority"' in page
     assert 'data-value="2"' in page  # the Test Region's two published challenges, drawn
     assert "Land Niederösterreich" not in page.split('id="indicator-pipeline_by_authority"')[1].split("</section>")[0]
+
+
+def test_a_long_table_shows_its_first_rows_and_points_to_the_downloads(client, figures, monkeypatch):
+    monkeypatch.setattr(reports_views, "ROWS_SHOWN", 1)
+    page = client.get("/indicators/").get_data(as_text=True)
+    table = page.split('id="table-pipeline_by_authority"')[1].split("</table>")[0]
+    assert "Test Region" in table and "Land Niederösterreich" not in table  # two published before one
+    assert 'id="table-pipeline_by_authority-shortened"' in page and "The first 1 of 2 rows" in page
+    rows = _csv(client.get("/indicators/public/tables/pipeline_by_authority.csv"))
+    assert [row["authority"] for row in rows] == ["Test Region", "Land Niederösterreich"]
+    monkeypatch.setattr(reports_views, "ROWS_SHOWN", 2)
+    page = client.get("/indicators/?granularity=year").get_data(as_text=True)  # another view: not from the cache
+    assert "Land Niederösterreich" in page.split('id="table-pipeline_by_authority"')[1].split("</table>")[0]
+    assert 'id="table-pipeline_by_authority-shortened"' not in page
 
 
 @pytest.mark.parametrize("query", [
