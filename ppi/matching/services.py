@@ -7,7 +7,7 @@ date with the database, and the other facts (memberships, regions, pilots) from 
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from functools import cache
 from itertools import groupby
 from typing import Iterable, Iterator
@@ -643,7 +643,9 @@ class KeptSuggestions:
 
 
 KEPT_COMPANIES = 1000  # companies whose suggestions each worker keeps (a few kB each)
-_UNTIL_A_CHANGE = datetime.max.replace(tzinfo=timezone.utc)
+# At most this long even when nothing changes: bounds the staleness should a new data version fail to be written
+# (ppi.core.pagecache logs that), as PPI_PAGE_CACHE_SECONDS bounds the pages'.
+KEPT_AT_MOST = timedelta(minutes=10)
 
 
 def _kept_suggestions() -> VersionedCache:
@@ -672,7 +674,7 @@ def challenges_for_company(user: User, now: datetime | None = None, limit: int =
 def _rank_open_challenges(org: Organisation, now: datetime, limit: int) -> KeptSuggestions:
     open_challenges, heads = _open_challenges(now)
     if not open_challenges:
-        return KeptSuggestions((), now, _UNTIL_A_CHANGE)
+        return KeptSuggestions((), now, now + KEPT_AT_MOST)
     invited = _invited_by(org.id)
     state = current_index()
     row, document = state.row(org.id), state.documents.get(org.id)
@@ -696,4 +698,5 @@ def _rank_open_challenges(org: Organisation, now: datetime, limit: int) -> KeptS
     texts = _challenge_texts([s.challenge.id for s in shown])
     for suggestion in shown:
         suggestion.terms = state.explain(texts[suggestion.challenge.id], [org.id])[org.id]
-    return KeptSuggestions(tuple(shown), now, min(challenge.proposal_deadline for challenge in open_challenges))
+    first_close = min(challenge.proposal_deadline for challenge in open_challenges)
+    return KeptSuggestions(tuple(shown), now, min(first_close, now + KEPT_AT_MOST))

@@ -84,3 +84,19 @@ def test_the_dashboard_shows_the_kept_ranking_in_fewer_queries(app, world):
         assert FALLS in page
         counted.append(queries)
     assert counted[1] < counted[0] and counted[1] <= 8  # the first also builds the app's text index
+
+
+def test_a_kept_ranking_is_ranked_again_after_ten_minutes_even_without_a_change(app, world):
+    """Should a new data version fail to be written, the ranking is at most KEPT_AT_MOST out of date."""
+    with app.app_context():
+        db.session.add(DataVersion(id=1, token="migrated"))
+        add_profile(world.orgs["company"], FALL_SENSORS, cpv=["33196200"], tags=["fall detection"])
+        add_challenge(world, title=FALLS, days_to_proposals=30)
+        company_admin = user(world, "company_admin")
+        now = utcnow()
+        services.challenges_for_company(company_admin, now)
+        _kept, queries = _queries_of(lambda: services.challenges_for_company(company_admin, now + timedelta(minutes=9)))
+        assert queries == 1
+        _ranked, queries = _queries_of(
+            lambda: services.challenges_for_company(company_admin, now + services.KEPT_AT_MOST + timedelta(seconds=1)))
+        assert queries > 1
