@@ -127,6 +127,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # CPV code with its check digit (33196200-2).
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?)?\(?\d{2,4}\)?(?:[ -]?\(?\d{2,4}\)?){1,4}(?![\w-])")
 NOT_A_PHONE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}-\d")
+# An amount written with spaces between the thousands ("EUR 1 720 000", "29 500 kr.") has the shape of a phone number
+# too: digits next to a currency are an amount.
+CURRENCY_BEFORE = re.compile(r"(?:EUR|DKK|SEK|NOK|HUF|RON|CHF|PLN|CZK|GBP|USD|€|£|\$|kr\.?)\s*$", re.IGNORECASE)
+CURRENCY_AFTER = re.compile(r"^\s*(?:EUR|DKK|SEK|NOK|HUF|RON|CHF|PLN|CZK|GBP|USD|euros?|€|£|kr\b|kroner|kronor|"
+                            r"forint|lei)", re.IGNORECASE)
 
 
 def personal_data_in(text: str | None, known: KnownPersonalData) -> list[Finding]:
@@ -136,7 +141,7 @@ def personal_data_in(text: str | None, known: KnownPersonalData) -> list[Finding
     found = [Finding(FindingKind.EMAIL, match) for match in EMAIL.findall(text)]
     without_emails = EMAIL.sub(" ", text)
     found += [Finding(FindingKind.PHONE, match.group(0)) for match in PHONE.finditer(without_emails)
-              if _looks_like_a_phone(match.group(0))]
+              if _looks_like_a_phone(match.group(0)) and not _is_an_amount(without_emails, match)]
     found += _phrases(text, known.test_user_codes, FindingKind.TEST_USER_CODE)
     found += _phrases(text, (name for name in known.names if len(name.split()) >= 2), FindingKind.NAME)
     found += _phrases(text, known.addresses, FindingKind.ADDRESS)
@@ -146,6 +151,10 @@ def personal_data_in(text: str | None, known: KnownPersonalData) -> list[Finding
 def _looks_like_a_phone(candidate: str) -> bool:
     digits = sum(character.isdigit() for character in candidate)
     return 8 <= digits <= 15 and not NOT_A_PHONE.fullmatch(candidate)
+
+
+def _is_an_amount(text: str, match: re.Match) -> bool:
+    return bool(CURRENCY_BEFORE.search(text[:match.start()]) or CURRENCY_AFTER.match(text[match.end():]))
 
 
 def _phrases(text: str, phrases: Iterable[str], kind: FindingKind) -> list[Finding]:

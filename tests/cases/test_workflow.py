@@ -94,6 +94,8 @@ KNOWN = KnownPersonalData(test_user_codes=("K7QX2M",), names=("Hanne Sørensen",
     # not personal data
     ("From 2026-03-02 to 2026-09-30, 1,300 falls, EUR 1,720,000 and 48 units.", []),
     ("CPV 33196200-2 and 42416000-5.", []),
+    ("A contract of EUR 1 720 000, a pilot of 29 500 000 kr. and € 12 500 000 in all.", []),  # amounts, not phones
+    ("Budget DKK 12 34 56 78; call 12 34 56 78 at night.", [Finding(FindingKind.PHONE, "12 34 56 78")]),
     ("The Admin panel and Hanne's ward.", []),  # one-word names and a part of a name are not a person's full name
     ("K7QX2MX is a product code.", []),  # a code inside a longer word
     ("", []),
