@@ -32,10 +32,6 @@ def can_view(user, summary: CaseSummary) -> bool:
     return is_public(summary) or party_of(user, summary) is not None
 
 
-def can_edit(user, summary: CaseSummary) -> bool:
-    return party_of(user, summary) is not None and summary.status == SummaryStatus.DRAFT
-
-
 def can_approve(user, summary: CaseSummary) -> bool:
     party = party_of(user, summary)
     return party is not None and summary.status == SummaryStatus.DRAFT and party not in summary.approvals

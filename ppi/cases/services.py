@@ -197,8 +197,8 @@ def _refuse_personal_data(texts: SummaryTexts, source: Source) -> None:
 
 # ---- writing, approving, withdrawing -------------------------------------------------------------------------
 
-def start(actor: User, source: Source, texts: SummaryTexts, now: datetime | None = None) -> CaseSummary:
-    """A new draft about `source`, with the facts of its record. The state is judged before the party."""
+def check_can_start(actor: User, source: Source) -> None:
+    """Refuse a new summary about `source` (for the form and for the save). The state is judged before the party."""
     if not is_eligible(source):
         raise Conflict(_("Only a reported pilot, or a procurement case completed or cancelled after publication, can be "
                          "summarised."))
@@ -206,6 +206,11 @@ def start(actor: User, source: Source, texts: SummaryTexts, now: datetime | None
         raise PermissionDenied()
     if has_summary(source):
         raise Conflict(_("This pilot or case has a case summary already."))
+
+
+def start(actor: User, source: Source, texts: SummaryTexts, now: datetime | None = None) -> CaseSummary:
+    """A new draft about `source`, with the facts of its record."""
+    check_can_start(actor, source)
     if source.pilot is not None and source.case is None:
         source.case = _closed_case_of(source.pilot)
     _refuse_personal_data(texts, source)
@@ -220,13 +225,18 @@ def start(actor: User, source: Source, texts: SummaryTexts, now: datetime | None
     return summary
 
 
-def revise(actor: User, summary: CaseSummary, texts: SummaryTexts) -> bool:
-    """Save the authors' texts and the record's facts again; any change clears the approvals given. False when
-    nothing changed."""
+def check_can_revise(actor: User, summary: CaseSummary) -> None:
+    """Refuse a change of the summary (for the form and for the save): only a draft, only by a party."""
     if summary.status != S.DRAFT:
         raise Conflict(_("Only a draft can be changed; reopen a withdrawn summary first."))
     if permissions.party_of(actor, summary) is None:
         raise PermissionDenied()
+
+
+def revise(actor: User, summary: CaseSummary, texts: SummaryTexts) -> bool:
+    """Save the authors' texts and the record's facts again; any change clears the approvals given. False when
+    nothing changed."""
+    check_can_revise(actor, summary)
     source = source_of(summary)
     _refuse_personal_data(texts, source)
     before = _public_state(summary)

@@ -121,12 +121,7 @@ def _source_from_request() -> Source:
 @login_required
 def create():
     source = _source_from_request()
-    if not services.is_eligible(source):
-        raise Conflict(_("Only a reported pilot, or a procurement case completed or cancelled after publication, can be "
-                         "summarised."))
-    require(services.may_write(current_user, source))
-    if services.has_summary(source):
-        raise Conflict(_("This pilot or case has a case summary already."))
+    services.check_can_start(current_user, source)
     form = SummaryForm()
     if request.method == "GET":
         form.fill(services.draft_texts(source))
@@ -148,9 +143,7 @@ def create():
 @login_required
 def edit(summary_id: int):
     summary = _summary_or_404(summary_id)
-    if summary.status != SummaryStatus.DRAFT:
-        raise Conflict(_("Only a draft can be changed; reopen a withdrawn summary first."))
-    require(permissions.can_edit(current_user, summary))
+    services.check_can_revise(current_user, summary)
     form = SummaryForm()
     if request.method == "GET":
         form.fill(services.SummaryTexts.of(summary))

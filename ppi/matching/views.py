@@ -60,7 +60,7 @@ def _render_profile(company: Organisation, *, profile_form=None, consent_form=No
     return render_template(
         "matching/profile.html", company=company, competences=competences, pilots=attached, other_pilots=unattached,
         stored=stored, can_edit=permissions.can_edit_profile(current_user, company, consenting),
-        profile_form=profile_form, message=message, button_form=EmptyForm(),
+        profile_form=profile_form, message=message,
         consents=services.consents_of(company.id) if show_consents else [],
         consent_form=consent_form or ClusterChoiceForm(clusters=services.consentable_clusters(company.id)),
     ), status
